@@ -1,0 +1,114 @@
+"""The exceptions govrules raises; every one derives from GovrulesError."""
+
+from __future__ import annotations
+
+import unicodedata
+
+
+class GovrulesError(Exception):
+    """Base of every error govrules raises on purpose."""
+
+
+def _display_width(text: str) -> int:
+    """Return how many terminal cells ``text`` takes (CJK characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+class PolicyError(GovrulesError):
+    """A mistake in a ``.rules`` file, located by path, line and column."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str,
+        line: int,
+        column: int,
+        source_line: str = "",
+        width: int = 1,
+        hint: str | None = None,
+        severity: str = "error",
+    ) -> None:
+        self.message = message
+        self.path = path
+        self.line = line
+        self.column = column
+        self.source_line = source_line
+        self.width = max(1, width)
+        self.hint = hint
+        self.severity = severity
+        super().__init__(self.render())
+
+    def headline(self) -> str:
+        """Return the one-line ``path:line:col: message`` form."""
+        return f"{self.path}:{self.line}:{self.column}: {self.message}"
+
+    def render(self) -> str:
+        """Return the headline, the source line with a caret under the span, and the hint."""
+        parts = [self.headline()]
+        if self.source_line:
+            prefix = self.source_line[: max(0, self.column - 1)]
+            marked = self.source_line[max(0, self.column - 1) : self.column - 1 + self.width]
+            pad = " " * _display_width(prefix.replace("\t", " "))
+            carets = "^" * max(1, _display_width(marked))
+            parts.append("    " + self.source_line.replace("\t", " "))
+            parts.append("    " + pad + carets)
+        if self.hint:
+            parts.append(f"  hint: {self.hint}")
+        return "\n".join(parts)
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+class PolicyErrors(PolicyError):
+    """Several diagnostics from one check run; behaves as the first, renders all."""
+
+    def __init__(self, errors: list[PolicyError]) -> None:
+        if not errors:
+            raise ValueError("PolicyErrors needs at least one error")
+        self.errors = tuple(errors)
+        first = errors[0]
+        super().__init__(
+            first.message,
+            path=first.path,
+            line=first.line,
+            column=first.column,
+            source_line=first.source_line,
+            width=first.width,
+            hint=first.hint,
+        )
+
+    def render(self) -> str:
+        return "\n".join(e.render() for e in getattr(self, "errors", ()))
+
+
+class FactsError(GovrulesError):
+    """Facts that do not fit the vocabulary; ``path`` names the offending fact."""
+
+    def __init__(
+        self, path: str, expected: str, found: str, *, hint: str | None = None
+    ) -> None:
+        self.path = path
+        self.expected = expected
+        self.found = found
+        self.hint = hint
+        message = f"{path or 'facts'}: expected {expected}, found {found}"
+        if hint:
+            message += f" ({hint})"
+        super().__init__(message)
+
+
+class CalendarError(GovrulesError):
+    """A date in a year that the working-day calendar does not cover."""
+
+    def __init__(self, year: int, covered: tuple[int, int] | None = None) -> None:
+        self.year = year
+        self.covered = covered
+        span = f" (it covers {covered[0]}–{covered[1]})" if covered else ""
+        super().__init__(
+            f"the working-day calendar has no schedule for {year}{span}; "
+            f"supply it with evaluate(..., calendar=WorkdayCalendar.default().with_year_file(path)), "
+            f"`--calendar FILE` on the command line, or ship `calendar/{year}.json` in the "
+            f"policy folder (format: docs/calendar.md)"
+        )

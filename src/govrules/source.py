@@ -1,0 +1,34 @@
+"""Source files and positions within them, for diagnostics that point at text."""
+
+from __future__ import annotations
+
+import attrs
+
+
+@attrs.frozen
+class Span:
+    """A region of a source file: 1-based line and column, end exclusive."""
+
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    @classmethod
+    def point(cls, path: str, line: int, column: int, width: int = 1) -> Span:
+        """Return a span of ``width`` characters starting at a point."""
+        return cls(path, line, column, line, column + width)
+
+
+@attrs.frozen
+class Source:
+    """The text of one policy file, kept so diagnostics can quote it."""
+
+    path: str
+    text: str
+
+    def line(self, number: int) -> str:
+        """Return line ``number`` (1-based) without its newline, or '' past the end."""
+        lines = self.text.splitlines()
+        return lines[number - 1] if 1 <= number <= len(lines) else ""
