@@ -1,5 +1,38 @@
-"""govrules: Chinese government regulations as layered, citable rules."""
+"""govrules: Chinese government regulations as layered, citable rules.
 
+>>> import govrules
+>>> decision = govrules.evaluate(
+...     {"accounts": [{"id": "wx", "events": [
+...         {"type": "open", "date": "2024-09-27", "filed_on": "2024-10-12"}]}]},
+...     jurisdiction="yunnan", on="2024-11-01")
+>>> [v.outcome.value for v in decision.for_subject("accounts[0].events[0]")
+...  if v.obligation == "filing_deadline"]
+['compliant']
+"""
+
+from __future__ import annotations
+
+from govrules.api import article, check, diff, rulesets
+from govrules.calendar import CalendarFileError, WorkdayCalendar, YearSchedule
 from govrules.errors import CalendarError, FactsError, GovrulesError, PolicyError
+from govrules.evaluate import evaluate
+from govrules.verdicts import Citation, Decision, Outcome, Verdict
 
-__all__ = ["CalendarError", "FactsError", "GovrulesError", "PolicyError"]
+__all__ = [
+    "CalendarError",
+    "CalendarFileError",
+    "Citation",
+    "Decision",
+    "FactsError",
+    "GovrulesError",
+    "Outcome",
+    "PolicyError",
+    "Verdict",
+    "WorkdayCalendar",
+    "YearSchedule",
+    "article",
+    "check",
+    "diff",
+    "evaluate",
+    "rulesets",
+]

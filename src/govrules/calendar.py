@@ -1,0 +1,417 @@
+"""The working-day calendar for Chinese deadlines, counted as 民法典第二百零一条 does."""
+
+from __future__ import annotations
+
+import bisect
+import difflib
+import functools
+import itertools
+import json
+import os
+import re
+import sys
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, TypeAlias
+
+import attrs
+
+from govrules.errors import CalendarError, GovrulesError
+
+if sys.version_info >= (3, 11):
+    from importlib.resources.abc import Traversable
+else:  # pragma: no cover - importlib.abc.Traversable is deprecated from 3.12 on
+    from importlib.abc import Traversable
+
+__all__ = [
+    "CalendarFileError",
+    "WorkdayCalendar",
+    "YearSchedule",
+    "load_calendar_dir",
+    "load_year_file",
+]
+
+#: Anything a year file or a calendar folder can be read from.
+FileLike: TypeAlias = "str | os.PathLike[str] | Traversable"
+
+_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_EXPECTED = {
+    "year": "the year as a whole number, such as 2027",
+    "holidays": "a list of dates",
+    "workdays": "a list of dates",
+}
+_KEYS = tuple(_EXPECTED)
+_SUFFIXES = (".json", ".toml")
+
+
+class CalendarFileError(GovrulesError):
+    """A year file or calendar folder that cannot be used, naming the file and the key."""
+
+    def __init__(self, path: str, key: str, problem: str) -> None:
+        self.path = path
+        self.key = key
+        self.problem = problem
+        where = f"{path}: {key}" if key else path
+        super().__init__(f"{where}: {problem}")
+
+
+def _date_set(dates: Iterable[date]) -> frozenset[date]:
+    """Return ``dates`` as a frozenset."""
+    return frozenset(dates)
+
+
+def _schedule_problem(
+    year: int, holidays: frozenset[date], workdays: frozenset[date]
+) -> str | None:
+    """Return what is wrong with a year's schedule, or None when it is sound."""
+    for label, dates, rest in (("holidays", holidays, False), ("workdays", workdays, True)):
+        for d in sorted(dates):
+            problem = _date_problem(d, year, rest_expected=rest)
+            if problem:
+                return f"{label}: {d.isoformat()} {problem}"
+    return None
+
+
+def _date_problem(d: date, year: int, *, rest_expected: bool) -> str | None:
+    """Return why ``d`` cannot be listed (holiday or make-up workday) in ``year``."""
+    if d.year != year:
+        return f"is not in {year}"
+    weekend = d.weekday() >= 5
+    if rest_expected and not weekend:
+        return (
+            f"is a {_WEEKDAY_NAMES[d.weekday()]}, already a working day; "
+            "workdays lists only weekend days that are working days"
+        )
+    if not rest_expected and weekend:
+        return (
+            f"is a {_WEEKDAY_NAMES[d.weekday()]}, already a rest day; "
+            "holidays lists only weekdays that are rest days"
+        )
+    return None
+
+
+@attrs.frozen
+class YearSchedule:
+    """One year's State Council schedule: weekday rest days and weekend working days."""
+
+    year: int
+    holidays: frozenset[date] = attrs.field(converter=_date_set)
+    workdays: frozenset[date] = attrs.field(converter=_date_set)
+
+    def __attrs_post_init__(self) -> None:
+        if isinstance(self.year, bool) or not isinstance(self.year, int):
+            raise TypeError(f"year must be an int, not {type(self.year).__name__}")
+        if not 1 <= self.year <= 9999:
+            raise ValueError(f"year {self.year} is outside 1–9999")
+        problem = _schedule_problem(self.year, self.holidays, self.workdays)
+        if problem:
+            raise ValueError(f"schedule for {self.year}: {problem}")
+
+
+@attrs.frozen(repr=False)
+class WorkdayCalendar:
+    """Working days of a contiguous run of years, answering each query with a bisect."""
+
+    schedules: tuple[YearSchedule, ...]
+    # Ordinals of every working day in the covered years, ascending.
+    _ordinals: tuple[int, ...] = attrs.field(init=False, eq=False)
+    _first: int = attrs.field(init=False, eq=False)
+    _last: int = attrs.field(init=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.schedules:
+            raise ValueError("a working-day calendar needs at least one year")
+        years = [s.year for s in self.schedules]
+        for before, after in itertools.pairwise(years):
+            if after <= before:
+                raise ValueError("schedules must be one per year, ascending; use from_schedules")
+            if after != before + 1:
+                # A gap would make "covers 2004–2028" a lie about 2027: name the year to supply.
+                raise CalendarError(before + 1, covered=(years[0], before))
+        ordinals: list[int] = []
+        for schedule in self.schedules:
+            holidays = {d.toordinal() for d in schedule.holidays}
+            workdays = {d.toordinal() for d in schedule.workdays}
+            start = date(schedule.year, 1, 1).toordinal()
+            stop = date(schedule.year, 12, 31).toordinal() + 1
+            for ordinal in range(start, stop):
+                # Ordinal 1 (0001-01-01) is a Monday, so this is date.weekday() without a date.
+                weekday = (ordinal - 1) % 7
+                if (weekday < 5 and ordinal not in holidays) or ordinal in workdays:
+                    ordinals.append(ordinal)
+        object.__setattr__(self, "_ordinals", tuple(ordinals))
+        object.__setattr__(self, "_first", years[0])
+        object.__setattr__(self, "_last", years[-1])
+
+    @staticmethod
+    def default() -> WorkdayCalendar:
+        """Return the calendar built once per process from chinese-calendar's tables."""
+        return _bundled_calendar()
+
+    @classmethod
+    def from_schedules(cls, schedules: Iterable[YearSchedule]) -> WorkdayCalendar:
+        """Return a calendar of ``schedules``; of two schedules for one year the later wins."""
+        by_year = {s.year: s for s in schedules}
+        return cls(tuple(by_year[year] for year in sorted(by_year)))
+
+    def with_years(self, *schedules: YearSchedule) -> WorkdayCalendar:
+        """Return this calendar extended with ``schedules``, each replacing its year if present."""
+        return WorkdayCalendar.from_schedules((*self.schedules, *schedules))
+
+    def with_year_file(self, path: FileLike) -> WorkdayCalendar:
+        """Return this calendar extended with the year in the JSON or TOML file ``path``."""
+        return self.with_years(load_year_file(path))
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        """Return the covered years, ascending."""
+        return tuple(range(self._first, self._last + 1))
+
+    def covers(self, d: date) -> bool:
+        """Return whether ``d`` lies in a covered year."""
+        return self._first <= d.year <= self._last
+
+    def is_workday(self, d: date) -> bool:
+        """Return whether ``d`` is a working day (make-up working days included)."""
+        self._require(d)
+        ordinal = d.toordinal()
+        i = bisect.bisect_left(self._ordinals, ordinal)
+        return i < len(self._ordinals) and self._ordinals[i] == ordinal
+
+    def add_workdays(self, d: date, n: int) -> date:
+        """Return the ``n``-th working day after ``d``; ``d`` itself never counts."""
+        if n < 1:
+            raise ValueError(f"n must be at least 1, not {n}")
+        self._require(d)
+        i = bisect.bisect_right(self._ordinals, d.toordinal()) + n - 1
+        if i >= len(self._ordinals):
+            raise CalendarError(self._last + 1, covered=(self._first, self._last))
+        return date.fromordinal(self._ordinals[i])
+
+    def workdays_between(self, a: date, b: date) -> int:
+        """Return how many working days lie strictly after ``a`` and strictly before ``b``."""
+        self._require(a)
+        self._require(b)
+        lo = bisect.bisect_right(self._ordinals, a.toordinal())
+        hi = bisect.bisect_left(self._ordinals, b.toordinal())
+        return max(0, hi - lo)
+
+    def workdays_in(self, start: date, end: date) -> tuple[date, ...]:
+        """Return the working days from ``start`` to ``end``, both included."""
+        self._require(start)
+        self._require(end)
+        lo = bisect.bisect_left(self._ordinals, start.toordinal())
+        hi = bisect.bisect_right(self._ordinals, end.toordinal())
+        return tuple(date.fromordinal(o) for o in self._ordinals[lo:hi])
+
+    def _require(self, d: date) -> None:
+        """Raise CalendarError unless ``d`` lies in a covered year."""
+        if not self.covers(d):
+            raise CalendarError(d.year, covered=(self._first, self._last))
+
+    def __repr__(self) -> str:
+        return f"WorkdayCalendar(years={self._first}–{self._last})"
+
+
+def _bundled_schedules() -> tuple[YearSchedule, ...]:
+    """Return one schedule per year from chinese-calendar's holiday and workday tables."""
+    from chinese_calendar import constants
+
+    holidays: dict[int, set[date]] = {}
+    workdays: dict[int, set[date]] = {}
+    # The tables list weekend days inside a holiday too; those are rest days anyway.
+    for d in constants.holidays:
+        if d.weekday() < 5:
+            holidays.setdefault(d.year, set()).add(d)
+    for d in constants.workdays:
+        workdays.setdefault(d.year, set()).add(d)
+    first = min(d.year for d in constants.holidays)
+    last = max(d.year for d in constants.holidays)
+    return tuple(
+        YearSchedule(year, frozenset(holidays.get(year, ())), frozenset(workdays.get(year, ())))
+        for year in range(first, last + 1)
+    )
+
+
+@functools.cache
+def _bundled_calendar() -> WorkdayCalendar:
+    """Return the calendar of the bundled years, built on first use."""
+    return WorkdayCalendar(_bundled_schedules())
+
+
+def _as_traversable(path: FileLike) -> Traversable:
+    """Return ``path`` as something with ``name``, ``read_bytes`` and ``iterdir``."""
+    if isinstance(path, (str, os.PathLike)):
+        return Path(path)
+    return path
+
+
+def _display(path: FileLike) -> str:
+    """Return how messages name ``path``."""
+    return os.fspath(path) if isinstance(path, (str, os.PathLike)) else str(path)
+
+
+def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """Return the JSON object of ``pairs``, refusing a key given twice."""
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKey(key)
+        result[key] = value
+    return result
+
+
+class _DuplicateKey(Exception):
+    """A JSON object that names one key twice."""
+
+
+def _parse(name: str, suffix: str, data: bytes) -> Any:
+    """Return the document in ``data``, parsed as JSON or TOML by ``suffix``."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CalendarFileError(name, "", f"is not UTF-8 text ({exc.reason})") from None
+    if suffix == ".json":
+        try:
+            return json.loads(text, object_pairs_hook=_reject_duplicate_keys)
+        except json.JSONDecodeError as exc:
+            problem = f"is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+            raise CalendarFileError(name, "", problem) from None
+        except _DuplicateKey as exc:
+            raise CalendarFileError(name, str(exc), "key given twice") from None
+    if sys.version_info < (3, 11):
+        raise CalendarFileError(
+            name, "", "TOML calendar files need Python 3.11 or later (tomllib); use JSON instead"
+        )
+    import tomllib
+
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise CalendarFileError(name, "", f"is not valid TOML: {exc}") from None
+
+
+def _describe(value: object) -> str:
+    """Return ``value`` as a message quotes it."""
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table"
+    if value is None:
+        return "null"
+    return repr(value)
+
+
+def _parse_date(name: str, key: str, value: object) -> date:
+    """Return ``value`` as a date: an ISO ``YYYY-MM-DD`` string or a TOML date."""
+    if isinstance(value, datetime):
+        raise CalendarFileError(name, key, f"{value.isoformat()} is a date-time, expected a date")
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        raise CalendarFileError(
+            name, key, f'expected a date as "YYYY-MM-DD", found {_describe(value)}'
+        )
+    if _ISO_DATE.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise CalendarFileError(name, key, f'{_describe(value)} is not a date (expected "YYYY-MM-DD")')
+
+
+def _parse_dates(
+    name: str, label: str, value: object, year: int, *, rest_expected: bool
+) -> dict[date, str]:
+    """Return the dates listed under ``label``, each with the key that names it."""
+    if not isinstance(value, list):
+        raise CalendarFileError(name, label, f"expected a list of dates, found {_describe(value)}")
+    seen: dict[date, str] = {}
+    for i, item in enumerate(value):
+        key = f"{label}[{i}]"
+        d = _parse_date(name, key, item)
+        if d in seen:
+            raise CalendarFileError(name, key, f"{d.isoformat()} is already listed as {seen[d]}")
+        problem = _date_problem(d, year, rest_expected=rest_expected)
+        if problem:
+            raise CalendarFileError(name, key, f"{d.isoformat()} {problem}")
+        seen[d] = key
+    return seen
+
+
+def _schedule_from_document(name: str, stem: str, document: object) -> YearSchedule:
+    """Return the schedule in a parsed year file, checking every key and date."""
+    if not isinstance(document, Mapping):
+        raise CalendarFileError(
+            name,
+            "",
+            f"expected a table with keys year, holidays, workdays, found {_describe(document)}",
+        )
+    for key in document:
+        if key not in _KEYS:
+            close = difflib.get_close_matches(str(key), _KEYS, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            raise CalendarFileError(
+                name, str(key), f"unknown key (expected year, holidays, workdays){hint}"
+            )
+    for key, expected in _EXPECTED.items():
+        if key not in document:
+            raise CalendarFileError(name, key, f"missing key; expected {expected}")
+    year = document["year"]
+    if isinstance(year, bool) or not isinstance(year, int):
+        raise CalendarFileError(
+            name, "year", f"expected {_EXPECTED['year']}, found {_describe(year)}"
+        )
+    if not 1 <= year <= 9999:
+        raise CalendarFileError(name, "year", f"{year} is outside 1–9999")
+    if stem.isdigit() and int(stem) != year:
+        raise CalendarFileError(name, "year", f"{year} does not match the file name")
+    holidays = _parse_dates(name, "holidays", document["holidays"], year, rest_expected=False)
+    workdays = _parse_dates(name, "workdays", document["workdays"], year, rest_expected=True)
+    return YearSchedule(year, frozenset(holidays), frozenset(workdays))
+
+
+def load_year_file(path: FileLike) -> YearSchedule:
+    """Return the year schedule in the JSON or TOML file ``path``, checked strictly."""
+    name = _display(path)
+    resource = _as_traversable(path)
+    suffix = os.path.splitext(resource.name)[1].lower()
+    if suffix not in _SUFFIXES:
+        raise CalendarFileError(name, "", "expected a .json or .toml file")
+    try:
+        data = resource.read_bytes()
+    except OSError as exc:
+        raise CalendarFileError(name, "", f"cannot be read ({exc.strerror or exc})") from None
+    stem = os.path.splitext(resource.name)[0]
+    return _schedule_from_document(name, stem, _parse(name, suffix, data))
+
+
+def load_calendar_dir(path: FileLike) -> tuple[YearSchedule, ...]:
+    """Return the schedules of every ``*.json`` and ``*.toml`` file in a folder, by year."""
+    name = _display(path)
+    folder = _as_traversable(path)
+    if not folder.is_dir():
+        raise CalendarFileError(name, "", "is not a folder")
+    files = sorted(
+        (
+            entry
+            for entry in folder.iterdir()
+            if entry.is_file() and os.path.splitext(entry.name)[1].lower() in _SUFFIXES
+        ),
+        key=lambda entry: entry.name,
+    )
+    by_year: dict[int, tuple[YearSchedule, str]] = {}
+    for entry in files:
+        entry_name = _display(entry)
+        schedule = load_year_file(entry)
+        if schedule.year in by_year:
+            other = by_year[schedule.year][1]
+            raise CalendarFileError(
+                entry_name, "year", f"{schedule.year} is also supplied by {other}"
+            )
+        by_year[schedule.year] = (schedule, entry_name)
+    return tuple(by_year[year][0] for year in sorted(by_year))

@@ -1,0 +1,749 @@
+"""Semantic checks of parsed policies: every diagnostic, sorted, with a hint where one helps.
+
+``CHECKS`` is a plain tuple of functions run in order; each takes the check context and one
+policy and yields PolicyError diagnostics (``severity`` "error" or "warning").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+import attrs
+
+from govrules import facts as vocab
+from govrules import nodes as n
+from govrules.compiler import PLACEHOLDER, SUBJECT_ROOTS
+from govrules.errors import PolicyError
+from govrules.functions import FUNCTIONS
+from govrules.source import Span
+from govrules.texts import Document
+
+LEVELS = ("province", "prefecture", "county", "town", "bureau")
+REQUIRED_HEADER = ("title", "issuer", "level", "jurisdiction", "effective", "text")
+SUBJECT_PATHS = {
+    "account": ("accounts",),
+    "event": ("accounts", "events"),
+    "offline": ("website", "offline"),
+    "column": ("website", "columns"),
+    "objection": ("objections",),
+    "disclosure": ("disclosures",),
+}
+
+
+def _all_enum_values(field: vocab.Field) -> set[str]:
+    out = set(field.values)
+    for child in field.fields:
+        out |= _all_enum_values(child)
+    return out
+
+
+ENUM_VALUES = frozenset(_all_enum_values(vocab.SCHEMA))
+
+
+@attrs.frozen
+class Context:
+    """What checks may consult besides the policy: the other policies and the source texts."""
+
+    policies: Mapping[str, n.Policy]
+    documents: Mapping[str, Document | None]
+
+
+def diagnostic(
+    policy: n.Policy,
+    span: Span,
+    message: str,
+    hint: str | None = None,
+    severity: str = "error",
+) -> PolicyError:
+    """Return a PolicyError pointing at ``span`` of the policy's source."""
+    width = span.end_column - span.column if span.end_line == span.line else 1
+    return PolicyError(
+        message,
+        path=span.path,
+        line=span.line,
+        column=span.column,
+        source_line=policy.source.line(span.line),
+        width=width,
+        hint=hint,
+        severity=severity,
+    )
+
+
+def _did_you_mean(name: str, candidates: Any) -> str | None:
+    close = vocab.suggest(name, candidates)
+    return f"did you mean '{close}'?" if close else None
+
+
+# --- the base chain ---------------------------------------------------------------------
+
+
+def base_chain(ctx: Context, policy: n.Policy) -> list[n.Policy]:
+    """Return the policy's bases, nearest first, stopping at a cycle or an unknown id."""
+    chain: list[n.Policy] = []
+    seen = {policy.id}
+    current = policy
+    while current.header.relation is not None:
+        base_id = current.header.relation[1]
+        base = ctx.policies.get(base_id)
+        if base is None or base_id in seen:
+            break
+        chain.append(base)
+        seen.add(base_id)
+        current = base
+    return chain
+
+
+def inherited_rules(ctx: Context, policy: n.Policy) -> dict[str, tuple[n.Rule, n.Policy]]:
+    """Return the rules a policy's base puts in force by name, with the policy defining each."""
+    rel = policy.header.relation
+    if rel is None or rel[1] not in ctx.policies or rel[1] == policy.id:
+        return {}
+    base = ctx.policies[rel[1]]
+    if any(p.id == policy.id for p in base_chain(ctx, base)):
+        return {}  # a cycle: reported by check_base
+    out = inherited_rules(ctx, base)
+    for rule in base.rules:
+        if not rule.override:
+            out[rule.name] = (rule, base)
+    for repeal in base.repeals:
+        if base.header.relation and base.header.relation[0] == "adapts":
+            out.pop(repeal.name, None)
+    return out
+
+
+def inherited_params(ctx: Context, policy: n.Policy) -> dict[str, n.Param]:
+    """Return the parameters in force in the policy's base by name."""
+    out: dict[str, n.Param] = {}
+    for base in reversed(base_chain(ctx, policy)):
+        for p in base.params:
+            out[p.name] = p
+    return out
+
+
+# --- checks -------------------------------------------------------------------------------
+
+
+def check_header(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
+    """The header names the document, its level, dates and source text."""
+    h = policy.header
+    for key in REQUIRED_HEADER:
+        if h.get(key) is None:
+            yield diagnostic(
+                policy,
+                h.span,
+                f"rule set '{h.id}' has no '{key}'",
+                hint=f"add a line `{key} …` inside the ruleset block",
+            )
+    level = h.get("level")
+    if level is not None and level.value not in LEVELS:
+        yield diagnostic(
+            policy,
+            level.span,
+            f"unknown level '{level.value}'",
+            hint=_did_you_mean(str(level.value), LEVELS) or "levels: " + ", ".join(LEVELS),
+        )
+    relations = [f for f in h.fields if f.key in ("adapts", "within")]
+    for extra in relations[1:]:
+        yield diagnostic(policy, extra.span, "a rule set has at most one base (adapts or within)")
+    counts: dict[str, int] = {}
+    for f in h.fields:
+        if f.key != "note":
+            counts[f.key] = counts.get(f.key, 0) + 1
+            if counts[f.key] == 2:
+                yield diagnostic(policy, f.span, f"'{f.key}' is given twice in the header")
+    stem = policy.source.path.replace("\\", "/").rsplit("/", 1)[-1].removesuffix(".rules")
+    if stem != h.id and not policy.source.path.startswith("<"):
+        yield diagnostic(
+            policy,
+            h.span,
+            f"rule set '{h.id}' is in a file named '{stem}.rules'",
+            hint=f"name the file '{h.id}.rules' so that it can be found by its id",
+            severity="warning",
+        )
+
+
+def check_base(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
+    """The base exists and the chain of bases has no cycle."""
+    rel = policy.header.relation
+    if rel is None:
+        return
+    kind, base_id, span = rel
+    if base_id not in ctx.policies:
+        yield diagnostic(
+            policy,
+            span,
+            f"unknown base rule set '{base_id}'",
+            hint=_did_you_mean(base_id, ctx.policies) or "rule sets: " + ", ".join(ctx.policies),
+        )
+        return
+    seen = [policy.id]
+    current = ctx.policies[base_id]
+    while True:
+        if current.id in seen:
+            cycle = " -> ".join([*seen, current.id])
+            yield diagnostic(policy, span, f"the bases form a cycle: {cycle}")
+            return
+        seen.append(current.id)
+        nxt = current.header.relation
+        if nxt is None or nxt[1] not in ctx.policies:
+            return
+        current = ctx.policies[nxt[1]]
+
+
+def check_duplicates(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
+    """Rule, parameter, let, repeal and example names are each defined once."""
+    groups: list[tuple[str, list[tuple[str, Span]]]] = [
+        ("rule", [(r.name, r.name_span) for r in policy.rules]),
+        ("parameter", [(p.name, p.span) for p in policy.params]),
+        ("repeal", [(r.name, r.span) for r in policy.repeals]),
+        ("example", [(e.name, e.span) for e in policy.examples]),
+        ("renumbering of", [(r.old.label, r.span) for r in policy.renumbers]),
+    ]
+    for rule in policy.rules:
+        groups.append((f"let in rule '{rule.name}'", [(x.name, x.span) for x in rule.lets]))
+    for what, named in groups:
+        first: dict[str, Span] = {}
+        for name, span in named:
+            if name in first:
+                yield diagnostic(
+                    policy,
+                    span,
+                    f"{what} '{name}' is defined twice",
+                    hint=f"the first definition is on line {first[name].line}",
+                )
+            else:
+                first[name] = span
+
+
+def check_layering(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
+    """Overrides and repeals name base rules; new rules do not shadow them; within cannot repeal."""
+    rel = policy.header.relation
+    inherited = inherited_rules(ctx, policy)
+    if rel is None:
+        for rule in policy.rules:
+            if rule.override:
+                yield diagnostic(
+                    policy,
+                    rule.name_span,
+                    f"override of '{rule.name}' in a rule set without a base",
+                    hint="declare `adapts ID` or `within ID` in the header, or write `rule`",
+                )
+        for item in (*policy.repeals, *policy.renumbers):
+            yield diagnostic(policy, item.span, "repeal and renumber need a base rule set")
+        return
+    kind, base_id, _ = rel
+    if base_id not in ctx.policies:
+        return
+    for rule in policy.rules:
+        if rule.override and rule.name not in inherited:
+            yield diagnostic(
+                policy,
+                rule.name_span,
+                f"unknown rule '{rule.name}' in base '{base_id}'",
+                hint=_did_you_mean(rule.name, inherited),
+            )
+        elif not rule.override and rule.name in inherited:
+            _, owner = inherited[rule.name]
+            yield diagnostic(
+                policy,
+                rule.name_span,
+                f"rule '{rule.name}' is already defined in '{owner.id}'",
+                hint=f"write `override {rule.name} {{ … }}` to change it",
+            )
+        elif rule.override and rule.subject is not None:
+            base_rule = inherited[rule.name][0]
+            if rule.subject != base_rule.subject:
+                yield diagnostic(
+                    policy,
+                    rule.subject_span or rule.name_span,
+                    f"an override cannot change the subject of '{rule.name}' "
+                    f"from '{base_rule.subject}' to '{rule.subject}'",
+                    hint="write a new rule for another subject",
+                )
+    overridden = {r.name for r in policy.rules if r.override}
+    for repeal in policy.repeals:
+        if repeal.name not in inherited:
+            yield diagnostic(
+                policy,
+                repeal.span,
+                f"unknown rule '{repeal.name}' in base '{base_id}'",
+                hint=_did_you_mean(repeal.name, inherited),
+            )
+            continue
+        if repeal.name in overridden:
+            yield diagnostic(policy, repeal.span, f"'{repeal.name}' is both overridden and repealed")
+        if kind == "within":
+            base_rule, owner = inherited[repeal.name]
+            where = ", ".join(c.label for c in base_rule.cites or ()) or "its article"
+            yield diagnostic(
+                policy,
+                repeal.span,
+                f"'{policy.id}' is within '{base_id}' and cannot lift the obligation "
+                f"'{repeal.name}' ({owner.id} {where})",
+                hint="a subordinate measure may add or tighten obligations, not repeal them",
+            )
+    if kind == "within":
+        for ren in policy.renumbers:
+            yield diagnostic(
+                policy,
+                ren.span,
+                "renumber applies to a rule set that adapts its base, not one within it",
+                hint="cite the subordinate measure's own articles in an override",
+            )
+        return
+    mapping = {r.old.article for r in policy.renumbers}
+    repealed = {r.name for r in policy.repeals}
+    for name, (rule, owner) in inherited.items():
+        if name in repealed:
+            continue
+        override = next((r for r in policy.rules if r.override and r.name == name), None)
+        if override is not None and override.cites is not None:
+            continue
+        for cite in rule.cites or ():
+            if cite.article not in mapping:
+                span = override.name_span if override is not None else policy.header.span
+                yield diagnostic(
+                    policy,
+                    span,
+                    f"'{policy.id}' adapts '{owner.id}' but says nothing of {cite.label}, "
+                    f"which the inherited rule '{name}' cites",
+                    hint=f"add `renumber {cite.label} as 第…条`, override '{name}' with its own "
+                    f"`cites`, or `repeal {name} because \"…\"`",
+                )
+
+
+def check_rules(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
+    """A new rule has a subject, a citation and a requirement."""
+    for rule in policy.rules:
+        if rule.subject is not None and rule.subject not in SUBJECT_ROOTS:
+            yield diagnostic(
+                policy,
+                rule.subject_span or rule.name_span,
+                f"unknown subject '{rule.subject}'",
+                hint=_did_you_mean(rule.subject, SUBJECT_ROOTS)
+                or "subjects: " + ", ".join(SUBJECT_ROOTS),
+            )
+        if rule.override:
+            continue
+        for clause, value in (
+            ("subject", rule.subject),
+            ("cites", rule.cites),
+            ("require", rule.requires),
+        ):
+            if value is None:
+                yield diagnostic(
+                    policy,
+                    rule.name_span,
+                    f"rule '{rule.name}' has no '{clause}'",
+                    hint=f"add a `{clause} …` line to the rule",
+                )
+        if rule.explain is None:
+            yield diagnostic(
+                policy,
+                rule.name_span,
+                f"rule '{rule.name}' has no 'explain' template",
+                hint="verdicts explain themselves with it; add `explain \"…{name}…\"`",
+                severity="warning",
+            )
+
+
+# --- expression types --------------------------------------------------------------------
+
+
+@attrs.frozen
+class Ty:
+    """The static type of an expression, enough to check fact paths and enumeration values."""
+
+    kind: str  # object list date int bool str enum duration run literal any
+    schema: vocab.Field | None = None
+    item: Ty | None = None
+    label: str = ""
+
+
+ANY = Ty("any")
+
+
+def _of_field(f: vocab.Field, label: str) -> Ty:
+    if f.kind == "object":
+        return Ty("object", f, label=label)
+    if f.kind == "list":
+        if f.fields:
+            return Ty("list", item=Ty("object", f, label=label + "[]"), label=label)
+        return Ty("list", item=Ty(f.item or "any", label=label + "[]"), label=label)
+    return Ty(f.kind, f, label=label)
+
+
+def _literal_ty(lit: n.Expr) -> Ty:
+    if isinstance(lit, n.Quantity):
+        return Ty("duration")
+    if isinstance(lit, n.Number):
+        return Ty("int")
+    if isinstance(lit, n.Bool):
+        return Ty("bool")
+    if isinstance(lit, n.DateLit):
+        return Ty("date")
+    if isinstance(lit, n.String):
+        return Ty("str")
+    if isinstance(lit, n.Name):
+        return Ty("literal", label=lit.name)
+    if isinstance(lit, n.ListLit):
+        return Ty("list", item=_literal_ty(lit.items[0]) if lit.items else ANY)
+    return ANY
+
+
+class Typer:
+    """Infers types through a rule's expressions and reports what cannot be right."""
+
+    def __init__(self, policy: n.Policy, scope: dict[str, Ty], params: Mapping[str, n.Param]):
+        self.policy = policy
+        self.scope = scope
+        self.params = params
+        self.errors: list[PolicyError] = []
+
+    def error(self, span: Span, message: str, hint: str | None = None) -> Ty:
+        self.errors.append(diagnostic(self.policy, span, message, hint))
+        return ANY
+
+    def name(self, e: n.Name) -> Ty:
+        if e.name in self.scope:
+            return self.scope[e.name]
+        if e.name in self.params:
+            return _literal_ty(self.params[e.name].value)
+        if e.name in ENUM_VALUES:
+            return Ty("literal", label=e.name)
+        candidates = [*self.scope, *self.params, *ENUM_VALUES]
+        return self.error(
+            e.span,
+            f"unknown name '{e.name}'",
+            _did_you_mean(e.name, candidates)
+            or "names here: " + ", ".join(sorted(self.scope)) + ", and the rule set's parameters",
+        )
+
+    def infer(self, e: n.Expr) -> Ty:
+        if isinstance(e, n.Name):
+            return self.name(e)
+        if isinstance(e, n.Field):
+            target = self.infer(e.target)
+            return self.field(target, e)
+        if isinstance(e, n.Number | n.Quantity | n.Bool | n.DateLit | n.String):
+            return _literal_ty(e)
+        if isinstance(e, n.ListLit):
+            items = [self.infer(i) for i in e.items]
+            return Ty("list", item=items[0] if items else ANY)
+        if isinstance(e, n.Call):
+            return self.call(e)
+        if isinstance(e, n.Unary):
+            operand = self.infer(e.operand)
+            if e.op == "is empty" and operand.kind not in ("list", "any"):
+                self.error(e.span, f"'is empty' applies to a list, not to {operand.kind}")
+            return Ty("bool")
+        return self.binary(e)
+
+    def field(self, target: Ty, e: n.Field) -> Ty:
+        if target.kind == "any":
+            return ANY
+        holder = target.item if target.kind == "list" and target.item else target
+        if holder.kind == "object" and holder.schema is not None:
+            child = holder.schema.child(e.name)
+            if child is None:
+                names = [f.name for f in holder.schema.fields]
+                return self.error(
+                    e.span,
+                    f"unknown fact '{e.name}' of {holder.label or 'this object'}",
+                    _did_you_mean(e.name, names) or "facts here: " + ", ".join(names),
+                )
+            ty = _of_field(child, f"{holder.label}.{e.name}")
+            if target.kind == "list":
+                return Ty("list", item=ty.item if ty.kind == "list" else ty, label=ty.label)
+            return ty
+        return self.error(
+            e.span, f"'{e.name}': {target.label or target.kind} is a {target.kind}, not an object"
+        )
+
+    def call(self, e: n.Call) -> Ty:
+        fn = FUNCTIONS.get(e.function)
+        args = [self.infer(a) for a in e.args]
+        if fn is None:
+            return self.error(
+                e.span,
+                f"unknown function '{e.function}'",
+                _did_you_mean(e.function, FUNCTIONS) or "functions: " + ", ".join(FUNCTIONS),
+            )
+        if not fn.min_args <= len(args) <= fn.max_args:
+            want = (
+                str(fn.min_args)
+                if fn.min_args == fn.max_args
+                else f"{fn.min_args} to {fn.max_args}"
+            )
+            self.error(e.span, f"'{e.function}' takes {want} arguments, found {len(args)}")
+        if e.function in ("count",):
+            return Ty("int")
+        if e.function in ("year", "days_between", "workdays_between"):
+            return Ty("int")
+        if e.function == "workdays_without":
+            return Ty("list", item=Ty("date"))
+        if e.function == "gaps":
+            return Ty("list", item=Ty("run"))
+        if e.function in ("max", "min") and args:
+            if len(args) == 1 and args[0].kind == "list":
+                return args[0].item or ANY
+            return args[0]
+        return ANY
+
+    def binary(self, e: n.Binary) -> Ty:
+        if e.op == "where":
+            coll = self.infer(e.left)
+            if coll.kind not in ("list", "any"):
+                self.error(e.left.span, "'where' filters a list, and this is not one")
+            saved = self.scope.get("each")
+            self.scope["each"] = coll.item or ANY if coll.kind == "list" else ANY
+            self.infer(e.right)
+            if saved is None:
+                del self.scope["each"]
+            else:
+                self.scope["each"] = saved
+            return coll
+        left, right = self.infer(e.left), self.infer(e.right)
+        if e.op in ("==", "!=") or e.op in ("in", "not in"):
+            values = right.item if e.op in ("in", "not in") and right.item else right
+            self._enum_match(left, values, e.right)
+            return Ty("bool")
+        if e.op in ("+", "-"):
+            if left.kind == "date" and right.kind == "duration":
+                if e.op == "-" and isinstance(e.right, n.Quantity) and e.right.unit == "workdays":
+                    self.error(e.span, "working days can be added to a date, not subtracted")
+                return Ty("date")
+            return left
+        return Ty("bool")
+
+    def _enum_match(self, field: Ty, literal: Ty, expr: n.Expr) -> None:
+        if field.kind != "enum" or field.schema is None:
+            return
+        allowed = field.schema.values
+        if isinstance(expr, n.Name) and expr.name not in self.scope and expr.name in self.params:
+            expr = self.params[expr.name].value
+        exprs = expr.items if isinstance(expr, n.ListLit) else (expr,)
+        for item in exprs:
+            if isinstance(item, n.Name) and item.name not in self.scope:
+                if item.name in self.params:
+                    item = self.params[item.name].value
+            if isinstance(item, n.Name | n.String):
+                value = item.name if isinstance(item, n.Name) else item.value
+                if isinstance(item, n.Name) and (item.name in self.scope):
+                    continue
+                if value not in allowed:
+                    self.error(
+                        item.span,
+                        f"'{value}' is not a value of {field.label}",
+                        _did_you_mean(value, allowed) or "values: " + ", ".join(allowed),
+                    )
+
+
+def _scope(subject: str | None) -> dict[str, Ty]:
+    scope = {
+        root: _of_field(f, root)
+        for root in ("unit", "period", "accounts", "website", "objections", "disclosures")
+        if (f := vocab.SCHEMA.child(root)) is not None
+    }
+    scope["on"] = Ty("date", label="on")
+    for root in SUBJECT_ROOTS.get(subject or "", ()):
+        path = SUBJECT_PATHS[root]
+        f = vocab.field_at(path)
+        assert f is not None
+        scope[root] = Ty("object", f, label=root)
+    return scope
+
+
+def check_expressions(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
+    """Names, fact paths, functions and enumeration values in rules all exist."""
+    inherited = inherited_rules(ctx, policy)
+    params = {**inherited_params(ctx, policy), **{p.name: p for p in policy.params}}
+    for p in policy.params:
+        values = p.value.items if isinstance(p.value, n.ListLit) else (p.value,)
+        for v in values:
+            if isinstance(v, n.Name) and v.name not in ENUM_VALUES:
+                yield diagnostic(
+                    policy,
+                    v.span,
+                    f"'{v.name}' is not a known value",
+                    _did_you_mean(v.name, ENUM_VALUES),
+                )
+            elif not isinstance(v, n.Number | n.Quantity | n.String | n.DateLit | n.Bool | n.Name):
+                yield diagnostic(policy, v.span, "a parameter's list holds only plain values")
+    for rule in policy.rules:
+        subject = rule.subject
+        lets = list(rule.lets)
+        if rule.override and rule.name in inherited:
+            base_rule = inherited[rule.name][0]
+            subject = subject or base_rule.subject
+            names = {x.name for x in rule.lets}
+            lets = [x for x in base_rule.lets if x.name not in names] + lets
+        if subject not in SUBJECT_ROOTS:
+            continue
+        typer = Typer(policy, _scope(subject), params)
+        if rule.governing is not None:
+            ty = typer.infer(rule.governing)
+            if ty.kind not in ("date", "any"):
+                typer.error(rule.governing.span, "the governing date must be a date")
+        for e in rule.when or ():
+            typer.infer(e)
+        own = {x.name for x in rule.lets}
+        for let in lets:
+            ty = typer.infer(let.expr) if let.name in own else _let_type(typer, let)
+            typer.scope[let.name] = ty
+        for e in rule.requires or ():
+            typer.infer(e)
+        if rule.explain is not None:
+            yield from _check_template(typer, rule.explain)
+        yield from typer.errors
+
+
+def _let_type(typer: Typer, let: n.Let) -> Ty:
+    quiet = Typer(typer.policy, dict(typer.scope), typer.params)
+    return quiet.infer(let.expr)
+
+
+def _check_template(typer: Typer, template: n.String) -> Iterator[PolicyError]:
+    for m in re.finditer(r"\{([^{}]*)\}", template.value):
+        span = template.span
+        if not PLACEHOLDER.fullmatch(m[0]):
+            yield diagnostic(
+                typer.policy,
+                span,
+                f"'{m[0]}' in the explanation is not a placeholder",
+                hint="placeholders are names or fact paths in braces, e.g. {deadline} or "
+                "{event.filed_on}",
+            )
+            continue
+        root, *keys = m[1].split(".")
+        expr: n.Expr = n.Name(root, span)
+        for key in keys:
+            expr = n.Field(expr, key, span)
+        typer.infer(expr)
+
+
+def check_citations(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
+    """Every cited article, paragraph and item exists in the rule set's source text."""
+    doc = ctx.documents.get(policy.id)
+    if doc is None:
+        text = policy.header.get("text")
+        if text is not None:
+            yield diagnostic(
+                policy,
+                text.span,
+                f"source text '{text.value}' not found in the policy folder",
+                hint="the text file lies beside the .rules file, e.g. texts/yunnan.txt",
+            )
+        return
+    cites: list[n.Citation] = []
+    for rule in policy.rules:
+        cites.extend(rule.cites or ())
+    for p in policy.params:
+        cites.extend(p.cites)
+    for u in policy.unchecked:
+        cites.extend(u.articles)
+    cites.extend(r.new for r in policy.renumbers)
+    for c in cites:
+        yield from _check_citation(policy, doc, c)
+    rel = policy.header.relation
+    if rel is not None:
+        base_doc = ctx.documents.get(rel[1])
+        if base_doc is not None:
+            for r in policy.renumbers:
+                yield from _check_citation(policy, base_doc, r.old)
+
+
+def _check_citation(policy: n.Policy, doc: Document, c: n.Citation) -> Iterator[PolicyError]:
+    title = policy.header.value("title") or policy.id
+    if not doc.has(c.article):
+        numbers = doc.numbers
+        yield diagnostic(
+            policy,
+            c.span,
+            f"{c.label}: {title} has no article {c.article}",
+            hint=f"its articles are {numbers[0]}–{numbers[-1]}" if numbers else None,
+        )
+        return
+    article = doc.article(c.article)
+    if c.paragraph is None:
+        return
+    if c.paragraph > len(article.paragraphs):
+        yield diagnostic(
+            policy,
+            c.span,
+            f"{c.label}: {article.label} has {len(article.paragraphs)} paragraph(s) (款)",
+        )
+        return
+    if c.item is not None and c.item > len(article.paragraph(c.paragraph).items):
+        count = len(article.paragraph(c.paragraph).items)
+        yield diagnostic(policy, c.span, f"{c.label}: that paragraph has {count} item(s) (项)")
+
+
+def _shape(rule: n.Rule) -> tuple[Any, ...]:
+    return (rule.subject, rule.when, rule.requires)
+
+
+def check_same_obligation(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
+    """Two rules of one layer do not claim the same obligation (same subject, conditions, test)."""
+    seen: dict[tuple[Any, ...], n.Rule] = {}
+    for rule in policy.rules:
+        if rule.override or rule.requires is None:
+            continue
+        key = _shape(rule)
+        if key in seen:
+            yield diagnostic(
+                policy,
+                rule.name_span,
+                f"rule '{rule.name}' claims the same obligation as '{seen[key].name}' "
+                f"(line {seen[key].name_span.line}): same subject, conditions and requirement",
+                hint="merge them, or cite both articles in one rule",
+            )
+        else:
+            seen[key] = rule
+
+
+def check_examples(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
+    """Examples name rules that exist in the rule set they run against."""
+    names = {r.name for r in policy.rules} | set(inherited_rules(ctx, policy))
+    names -= {r.name for r in policy.repeals} if _adapts(policy) else set()
+    for ex in policy.examples:
+        if ex.jurisdiction is not None and ex.jurisdiction not in ctx.policies:
+            yield diagnostic(policy, ex.span, f"unknown jurisdiction '{ex.jurisdiction}'")
+        if ex.jurisdiction not in (None, policy.id):
+            continue
+        if not ex.expects:
+            yield diagnostic(policy, ex.span, f"example '{ex.name}' expects nothing")
+        for exp in ex.expects:
+            if exp.rule not in names:
+                yield diagnostic(
+                    policy,
+                    exp.span,
+                    f"example '{ex.name}' expects a verdict of unknown rule '{exp.rule}'",
+                    _did_you_mean(exp.rule, names),
+                )
+
+
+def _adapts(policy: n.Policy) -> bool:
+    rel = policy.header.relation
+    return rel is not None and rel[0] == "adapts"
+
+
+CHECKS: tuple[Callable[[Context, n.Policy], Iterator[PolicyError]], ...] = (
+    check_header,
+    check_base,
+    check_duplicates,
+    check_layering,
+    check_rules,
+    check_expressions,
+    check_citations,
+    check_same_obligation,
+    check_examples,
+)
+
+
+def run_checks(ctx: Context, policy: n.Policy) -> list[PolicyError]:
+    """Return every diagnostic for one policy, sorted by position."""
+    found = [d for check in CHECKS for d in check(ctx, policy)]
+    return sorted(found, key=lambda d: (d.path, d.line, d.column, d.message))

@@ -1,0 +1,337 @@
+"""Compile rule expressions into Python closures, once per resolved version.
+
+Evaluation is three-valued: an expression that needs an absent fact yields ``Missing``
+naming the fact's path; ``and``/``or`` follow Kleene's logic so that a definite answer
+wins over an unknown one, and a rule whose requirement stays unknown is undetermined.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import attrs
+
+from govrules import nodes as n
+from govrules.functions import FUNCTIONS, shift
+from govrules.values import Duration, Missing
+
+Env = dict[str, Any]
+Fn = Callable[[Env], Any]
+
+# Names bound for every subject; subject roots are bound only for their own kind.
+GLOBAL_ROOTS = ("unit", "period", "accounts", "website", "objections", "disclosures")
+SUBJECT_ROOTS = {
+    "unit": (),
+    "account": ("account",),
+    "event": ("account", "event"),
+    "website": (),
+    "offline": ("offline",),
+    "column": ("column",),
+    "objection": ("objection",),
+    "disclosure": ("disclosure",),
+}
+PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*)\}")
+
+
+class EvaluationError(Exception):
+    """A value of the wrong kind met an operator; checks should have caught it."""
+
+
+@attrs.frozen
+class Compiled:
+    """A version's rule as closures: governing date, conditions, bindings, requirements."""
+
+    governing: Fn | None
+    when: tuple[Fn, ...]
+    lets: tuple[tuple[str, Fn], ...]
+    requires: tuple[Fn, ...]
+    explain: tuple[str | Fn, ...]
+    placeholders: tuple[tuple[str, Fn], ...]
+
+
+def literal_value(lit: n.Expr) -> Any:
+    """Return the runtime value of a literal (params are literals)."""
+    if isinstance(lit, n.Quantity):
+        return Duration(lit.amount, lit.unit)
+    if isinstance(lit, n.Number | n.Bool | n.String | n.DateLit):
+        return lit.value
+    if isinstance(lit, n.Name):
+        return lit.name
+    if isinstance(lit, n.ListLit):
+        return tuple(literal_value(i) for i in lit.items)
+    raise EvaluationError(f"not a literal: {lit!r}")
+
+
+def _chain(expr: n.Expr) -> tuple[str, tuple[str, ...]] | None:
+    keys: list[str] = []
+    while isinstance(expr, n.Field):
+        keys.append(expr.name)
+        expr = expr.target
+    if isinstance(expr, n.Name):
+        return expr.name, tuple(reversed(keys))
+    return None
+
+
+def _project(value: Any, key: str) -> Any:
+    out = []
+    for item in value:
+        if isinstance(item, tuple):
+            out.extend(x[key] for x in item if isinstance(x, dict) and key in x)
+        elif isinstance(item, dict) and key in item:
+            out.append(item[key])
+    return tuple(out)
+
+
+def _truth(value: Any) -> bool | Missing:
+    if isinstance(value, Missing):
+        return value
+    if isinstance(value, bool):
+        return value
+    raise EvaluationError(f"expected true or false, found {value!r}")
+
+
+class Compiler:
+    """Turns the expressions of one version into closures over an environment."""
+
+    def __init__(self, params: Mapping[str, n.Literal], roots: tuple[str, ...]) -> None:
+        self.params = {k: literal_value(v) for k, v in params.items()}
+        self.bound: set[str] = {*GLOBAL_ROOTS, "on", *roots}
+
+    def rule(self, rule: n.Rule) -> Compiled:
+        """Return the closures for a fully merged rule."""
+        governing = self.expr(rule.governing) if rule.governing is not None else None
+        when = tuple(self.expr(e) for e in rule.when or ())
+        lets = []
+        for let in rule.lets:
+            lets.append((let.name, self.expr(let.expr)))
+            self.bound.add(let.name)
+        requires = tuple(self.expr(e) for e in rule.requires or ())
+        parts: list[str | Fn] = []
+        placeholders: list[tuple[str, Fn]] = []
+        template = rule.explain.value if rule.explain else ""
+        pos = 0
+        for m in PLACEHOLDER.finditer(template):
+            parts.append(template[pos : m.start()])
+            fn = self.path_expr(m[1])
+            parts.append(fn)
+            placeholders.append((m[1], fn))
+            pos = m.end()
+        parts.append(template[pos:])
+        return Compiled(governing, when, tuple(lets), requires, tuple(parts), tuple(placeholders))
+
+    def path_expr(self, dotted: str) -> Fn:
+        """Return a closure for a ``{name.field}`` placeholder of an explanation."""
+        root, *keys = dotted.split(".")
+        return self.lookup(root, tuple(keys))
+
+    # expressions ----------------------------------------------------------------------
+    def expr(self, e: n.Expr) -> Fn:
+        """Return a closure computing ``e``."""
+        if isinstance(e, n.Number | n.Quantity | n.String | n.DateLit | n.Bool):
+            value = literal_value(e)
+            return lambda env: value
+        if isinstance(e, n.Name):
+            return self.lookup(e.name, ())
+        if isinstance(e, n.Field):
+            chain = _chain(e)
+            if chain is not None and (chain[0] in self.bound or chain[0] == "each"):
+                return self.lookup(*chain)
+            return self.field(self.expr(e.target), e.name)
+        if isinstance(e, n.ListLit):
+            items = tuple(self.expr(i) for i in e.items)
+            return lambda env: tuple(f(env) for f in items)
+        if isinstance(e, n.Call):
+            return self.call(e)
+        if isinstance(e, n.Unary):
+            return self.unary(e)
+        return self.binary(e)
+
+    def lookup(self, root: str, keys: tuple[str, ...]) -> Fn:
+        """Return a closure reading ``root.keys…``; an absent key yields Missing with its path."""
+        if root not in self.bound and root != "each":
+            constant = self.params.get(root, root)
+            if not keys:
+                return lambda env: constant
+            raise EvaluationError(f"'{root}' has no fields")
+        suffixes = tuple("." + ".".join(keys[: i + 1]) for i in range(len(keys)))
+
+        def get(env: Env) -> Any:
+            value = env[root]
+            if isinstance(value, Missing):
+                return value
+            for i, key in enumerate(keys):
+                if type(value) is dict:
+                    if key in value:
+                        value = value[key]
+                    else:
+                        return Missing(frozenset((env["@" + root] + suffixes[i],)))
+                elif type(value) is tuple:
+                    value = _project(value, key)
+                else:
+                    raise EvaluationError(f"{env['@' + root]}{suffixes[i]}: not an object")
+            return value
+
+        if not keys:
+            return lambda env: env[root]
+        return get
+
+    def field(self, target: Fn, key: str) -> Fn:
+        """Return a closure reading ``key`` of a computed value."""
+
+        def get(env: Env) -> Any:
+            value = target(env)
+            if isinstance(value, Missing):
+                return value
+            if type(value) is tuple:
+                return _project(value, key)
+            if type(value) is dict:
+                return value[key] if key in value else Missing(frozenset((f"…{key}",)))
+            raise EvaluationError(f"'.{key}' of a value that is not an object")
+
+        return get
+
+    def call(self, e: n.Call) -> Fn:
+        """Return a closure calling a built-in; any missing argument makes the result missing."""
+        impl = FUNCTIONS[e.function].impl
+        args = tuple(self.expr(a) for a in e.args)
+
+        def run(env: Env) -> Any:
+            values = [f(env) for f in args]
+            for v in values:
+                if isinstance(v, Missing):
+                    return Missing.union(values)
+            result = impl(env["$calendar"], *values)
+            if result is None:
+                return Missing(frozenset((f"{e.function}(…) of an empty list",)))
+            return result
+
+        return run
+
+    def unary(self, e: n.Unary) -> Fn:
+        """Return a closure for ``not`` and the ``is`` tests."""
+        inner = self.expr(e.operand)
+        if e.op == "not":
+
+            def negate(env: Env) -> Any:
+                v = _truth(inner(env))
+                return v if isinstance(v, Missing) else not v
+
+            return negate
+        if e.op == "is missing":
+            return lambda env: isinstance(inner(env), Missing)
+        if e.op == "is present":
+            return lambda env: not isinstance(inner(env), Missing)
+
+        def empty(env: Env) -> Any:
+            v = inner(env)
+            return v if isinstance(v, Missing) else len(v) == 0
+
+        return empty
+
+    def binary(self, e: n.Binary) -> Fn:
+        """Return a closure for a binary operator."""
+        if e.op == "where":
+            return self.where(e)
+        left, right = self.expr(e.left), self.expr(e.right)
+        op = e.op
+        if op == "and":
+
+            def and_(env: Env) -> Any:
+                a = _truth(left(env))
+                if a is False:
+                    return False
+                b = _truth(right(env))
+                if b is False:
+                    return False
+                if isinstance(a, Missing) or isinstance(b, Missing):
+                    return Missing.union((a, b))
+                return True
+
+            return and_
+        if op == "or":
+
+            def or_(env: Env) -> Any:
+                a = _truth(left(env))
+                if a is True:
+                    return True
+                b = _truth(right(env))
+                if b is True:
+                    return True
+                if isinstance(a, Missing) or isinstance(b, Missing):
+                    return Missing.union((a, b))
+                return False
+
+            return or_
+        compare = _OPERATORS[op]
+
+        def apply(env: Env) -> Any:
+            a, b = left(env), right(env)
+            if isinstance(a, Missing) or isinstance(b, Missing):
+                return Missing.union((a, b))
+            if op in ("+", "-") and isinstance(a, dt.date) and isinstance(b, Duration):
+                return shift(env["$calendar"], a, b, 1 if op == "+" else -1)
+            try:
+                return compare(a, b)
+            except TypeError:
+                raise EvaluationError(f"cannot apply '{op}' to {a!r} and {b!r}") from None
+
+        return apply
+
+    def where(self, e: n.Binary) -> Fn:
+        """Return a closure filtering a collection; ``each`` names the item being tested."""
+        collection = self.expr(e.left)
+        chain = _chain(e.left)
+        prefix: Fn
+        if chain is not None and (chain[0] in self.bound or chain[0] == "each"):
+            root, keys = chain
+            tail = "".join("." + k for k in keys)
+            prefix = lambda env: env.get("@" + root, root) + tail  # noqa: E731
+        else:
+            prefix = lambda env: "…"  # noqa: E731
+        outer_each = "each" in self.bound
+        self.bound.add("each")
+        cond = self.expr(e.right)
+        if not outer_each:
+            self.bound.discard("each")
+
+        def run(env: Env) -> Any:
+            items = collection(env)
+            if isinstance(items, Missing):
+                return items
+            base = prefix(env)
+            saved = env.get("each"), env.get("@each")
+            kept, unknown = [], []
+            for i, item in enumerate(items):
+                env["each"], env["@each"] = item, f"{base}[{i}]"
+                verdict = _truth(cond(env))
+                if isinstance(verdict, Missing):
+                    unknown.append(verdict)
+                elif verdict:
+                    kept.append(item)
+            env["each"], env["@each"] = saved
+            if unknown:
+                return Missing.union(unknown)
+            return tuple(kept)
+
+        return run
+
+
+def _in(a: Any, b: Any) -> bool:
+    return a in b
+
+
+_OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
+    "<=": lambda a, b: a <= b,
+    ">=": lambda a, b: a >= b,
+    "<": lambda a, b: a < b,
+    ">": lambda a, b: a > b,
+    "==": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+    "+": lambda a, b: a + b,
+    "-": lambda a, b: a - b,
+    "in": _in,
+    "not in": lambda a, b: a not in b,
+}

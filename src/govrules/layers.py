@@ -1,0 +1,333 @@
+"""Resolve layered rule sets: which version of each obligation each layer puts in force, and when.
+
+Two relations (CONTRACT §1):
+
+- *adapts* copies the base: every inherited rule becomes the child's own, renumbered to
+  the child's articles and in force only from the child's date; the base no longer binds.
+- *within* subordinates the child: the base's versions keep binding from the base's date,
+  and a child's override is appended as a more specific version from the child's date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+
+import attrs
+
+from govrules import nodes as n
+from govrules.source import Span
+from govrules.texts import label
+
+
+@attrs.frozen
+class Measure:
+    """A rule set's document: what it is, who issued it, when it took effect, its base."""
+
+    id: str
+    title: str
+    number: str | None
+    issuer: str
+    level: str
+    jurisdiction: str
+    published: dt.date | None
+    effective: dt.date | None
+    relation: str | None
+    base: str | None
+    text: str
+    notes: tuple[str, ...]
+    path: str
+
+    @classmethod
+    def of(cls, policy: n.Policy) -> Measure:
+        """Return the measure a parsed policy declares."""
+        h = policy.header
+        rel = h.relation
+
+        def text(key: str) -> str:
+            value = h.value(key)
+            return "" if value is None else str(value)
+
+        published = h.value("published")
+        effective = h.value("effective")
+        return cls(
+            id=h.id,
+            title=text("title"),
+            number=str(h.value("number")) if h.value("number") is not None else None,
+            issuer=text("issuer"),
+            level=text("level"),
+            jurisdiction=text("jurisdiction"),
+            published=published if isinstance(published, dt.date) else None,
+            effective=effective if isinstance(effective, dt.date) else None,
+            relation=rel[0] if rel else None,
+            base=rel[1] if rel else None,
+            text=text("text"),
+            notes=h.notes,
+            path=policy.source.path,
+        )
+
+    def effective_label(self) -> str:
+        """Return the effective date as explanations show it."""
+        return str(self.effective) if self.effective else "施行日期不详"
+
+
+@attrs.frozen
+class Version:
+    """One layer's version of an obligation: the merged rule, its parameters and citations."""
+
+    obligation: str
+    measure: Measure
+    rule: n.Rule
+    params: tuple[tuple[str, n.Literal], ...]
+    cites: tuple[n.Citation, ...]
+    starts: dt.date | None
+    start_known: bool
+    origin: Span
+    specialises: tuple[Version, ...] = ()
+    adapted_from: Version | None = None
+    changed_params: tuple[str, ...] = ()
+
+    def param_map(self) -> dict[str, n.Literal]:
+        """Return the parameters in force for this version by name."""
+        return dict(self.params)
+
+
+@attrs.frozen
+class Obligation:
+    """An obligation through the layers: its versions from the most general to the most specific."""
+
+    id: str
+    versions: tuple[Version, ...]
+
+    def in_force(self, on: dt.date) -> Version | None:
+        """Return the most specific version in force on ``on``, or None."""
+        for version in reversed(self.versions):
+            if version.starts is not None and version.starts <= on:
+                return version
+        return None
+
+    @property
+    def latest(self) -> Version:
+        """Return the most specific version."""
+        return self.versions[-1]
+
+
+@attrs.frozen
+class Repealed:
+    """A base obligation a layer dropped, with the layer's reason."""
+
+    obligation: str
+    measure: str
+    reason: str
+    span: Span
+    version: Version
+
+
+@attrs.frozen
+class RuleSet:
+    """A rule set with its layers resolved: obligations in a stable order, and what was dropped."""
+
+    measure: Measure
+    chain: tuple[Measure, ...]  # the measure itself first, then its bases
+    obligations: tuple[Obligation, ...]
+    repealed: tuple[Repealed, ...]
+    params: tuple[tuple[str, n.Literal], ...]
+    unchecked: tuple[tuple[n.Unchecked, str], ...]  # with the measure id it belongs to
+
+    @property
+    def id(self) -> str:
+        """Return the rule set id."""
+        return self.measure.id
+
+    def obligation(self, name: str) -> Obligation | None:
+        """Return the obligation ``name``, or None."""
+        for ob in self.obligations:
+            if ob.id == name:
+                return ob
+        return None
+
+
+def names_in(rule: n.Rule) -> set[str]:
+    """Return every bare name the rule's expressions mention."""
+    exprs: list[n.Expr] = [*(rule.when or ()), *(rule.requires or ()), *(x.expr for x in rule.lets)]
+    if rule.governing is not None:
+        exprs.append(rule.governing)
+    found: set[str] = set()
+    for expr in exprs:
+        for node in walk(expr):
+            if isinstance(node, n.Name):
+                found.add(node.name)
+    return found
+
+
+def walk(expr: n.Expr) -> Iterator[n.Expr]:
+    """Yield ``expr`` and every expression inside it."""
+    yield expr
+    if isinstance(expr, n.Field):
+        yield from walk(expr.target)
+    elif isinstance(expr, n.Call):
+        for arg in expr.args:
+            yield from walk(arg)
+    elif isinstance(expr, n.ListLit):
+        for item in expr.items:
+            yield from walk(item)
+    elif isinstance(expr, n.Binary):
+        yield from walk(expr.left)
+        yield from walk(expr.right)
+    elif isinstance(expr, n.Unary):
+        yield from walk(expr.operand)
+
+
+def merge(base: n.Rule, override: n.Rule) -> n.Rule:
+    """Return ``base`` with the clauses ``override`` gives replacing its own."""
+    lets = {x.name: x for x in base.lets}
+    for x in override.lets:
+        lets[x.name] = x
+    return attrs.evolve(
+        base,
+        override=False,
+        title=override.title if override.title is not None else base.title,
+        subject=override.subject if override.subject is not None else base.subject,
+        subject_span=override.subject_span or base.subject_span,
+        cites=override.cites if override.cites is not None else base.cites,
+        governing=override.governing if override.governing is not None else base.governing,
+        when=override.when if override.when is not None else base.when,
+        lets=tuple(lets.values()),
+        requires=override.requires if override.requires is not None else base.requires,
+        explain=override.explain if override.explain is not None else base.explain,
+        notes=base.notes + override.notes,
+        span=override.span,
+        name_span=override.name_span,
+    )
+
+
+def renumber(
+    cites: tuple[n.Citation, ...], mapping: Mapping[int, n.Citation]
+) -> tuple[tuple[n.Citation, ...], tuple[n.Citation, ...]]:
+    """Return the citations moved to the child's numbering, and those the mapping lacks."""
+    moved, unmapped = [], []
+    for c in cites:
+        target = mapping.get(c.article)
+        if target is None:
+            unmapped.append(c)
+            continue
+        paragraph = target.paragraph if target.paragraph is not None else c.paragraph
+        item = target.item if target.item is not None else c.item
+        text_label = label(target.article, paragraph, item)
+        moved.append(n.Citation(target.article, paragraph, item, text_label, target.span))
+    return tuple(moved), tuple(unmapped)
+
+
+def resolve(policies: Mapping[str, n.Policy], ruleset_id: str) -> RuleSet:
+    """Return the resolved rule set ``ruleset_id``; the policies are already checked."""
+    policy = policies[ruleset_id]
+    measure = Measure.of(policy)
+    own_params = {p.name: p for p in policy.params}
+    own_unchecked = tuple((u, measure.id) for u in policy.unchecked)
+
+    if measure.base is None:
+        params = tuple((p.name, p.value) for p in policy.params)
+        obligations = tuple(
+            Obligation(
+                rule.name,
+                (
+                    Version(
+                        obligation=rule.name,
+                        measure=measure,
+                        rule=rule,
+                        params=params,
+                        cites=rule.cites or (),
+                        starts=measure.effective,
+                        start_known=measure.effective is not None,
+                        origin=rule.name_span,
+                    ),
+                ),
+            )
+            for rule in policy.rules
+        )
+        return RuleSet(measure, (measure,), obligations, (), params, own_unchecked)
+
+    base = resolve(policies, measure.base)
+    params_map = dict(base.params)
+    for p in policy.params:
+        params_map[p.name] = p.value
+    params = tuple(params_map.items())
+    adapts = measure.relation == "adapts"
+    overrides = {r.name: r for r in policy.rules if r.override}
+    repeals = {r.name: r for r in policy.repeals}
+    mapping = {r.old.article: r.new for r in policy.renumbers}
+    base_start = base.measure.effective
+    starts = measure.effective if measure.effective is not None else base_start
+    start_known = measure.effective is not None
+
+    obligations: list[Obligation] = []
+    repealed: list[Repealed] = list(base.repealed) if not adapts else []
+    for ob in base.obligations:
+        last = ob.latest
+        if ob.id in repeals:
+            rep = repeals[ob.id]
+            repealed.append(Repealed(ob.id, measure.id, rep.reason, rep.span, last))
+            if adapts:
+                continue
+        override = overrides.get(ob.id)
+        used = names_in(last.rule if override is None else merge(last.rule, override))
+        changed = tuple(
+            sorted(
+                name
+                for name in used
+                if name in own_params and dict(base.params).get(name) != own_params[name].value
+            )
+        )
+        if not adapts and override is None and not changed:
+            obligations.append(ob)
+            continue
+        rule = last.rule if override is None else merge(last.rule, override)
+        if override is not None and override.cites is not None:
+            cites = override.cites
+        elif changed and any(own_params[c].cites for c in changed):
+            cites = tuple(c for name in changed for c in own_params[name].cites)
+        elif adapts:
+            cites, _unmapped = renumber(last.cites, mapping)
+        else:
+            cites = last.cites
+        origin = override.name_span if override is not None else (
+            own_params[changed[0]].span if changed else last.origin
+        )
+        version = Version(
+            obligation=ob.id,
+            measure=measure,
+            rule=rule,
+            params=params,
+            cites=cites,
+            starts=starts,
+            start_known=start_known,
+            origin=origin,
+            specialises=() if adapts else tuple(reversed(ob.versions)),
+            adapted_from=last if adapts else None,
+            changed_params=changed,
+        )
+        obligations.append(Obligation(ob.id, (version,) if adapts else (*ob.versions, version)))
+
+    for rule in policy.rules:
+        if rule.override:
+            continue
+        obligations.append(
+            Obligation(
+                rule.name,
+                (
+                    Version(
+                        obligation=rule.name,
+                        measure=measure,
+                        rule=rule,
+                        params=params,
+                        cites=rule.cites or (),
+                        starts=starts,
+                        start_known=start_known,
+                        origin=rule.name_span,
+                    ),
+                ),
+            )
+        )
+    chain = (measure, *base.chain)
+    unchecked = own_unchecked if adapts else own_unchecked + base.unchecked
+    return RuleSet(measure, chain, tuple(obligations), tuple(repealed), params, unchecked)

@@ -1,0 +1,182 @@
+"""A folder of policies loaded once: parsed, checked, resolved, with its texts and calendars.
+
+Loading reads only ``*.rules`` files, the source texts they name and ``calendar/*.json``
+inside the folder; a ``text`` path that leads outside the folder is refused. Policies are
+data: nothing in them is executed or imported.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Mapping
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from pathlib import Path, PurePosixPath
+
+import attrs
+
+from govrules import nodes as n
+from govrules.calendar import YearSchedule, load_calendar_dir
+from govrules.checks import Context, diagnostic, run_checks
+from govrules.errors import GovrulesError, PolicyError, PolicyErrors
+from govrules.layers import RuleSet, resolve
+from govrules.parser import parse
+from govrules.texts import Document, segment
+
+
+class UnknownRuleSetError(GovrulesError):
+    """A rule-set id that the policy folder does not define."""
+
+
+@attrs.frozen
+class Library:
+    """Every policy of one folder, with diagnostics, documents and resolved rule sets."""
+
+    folder: str
+    policies: Mapping[str, n.Policy]
+    documents: Mapping[str, Document | None]
+    diagnostics: tuple[PolicyError, ...]
+    calendars: tuple[YearSchedule, ...]
+    own: frozenset[str] = frozenset()
+    cache: dict[object, object] = attrs.field(factory=dict, eq=False, repr=False)
+    _resolved: dict[str, RuleSet] = attrs.field(factory=dict, eq=False, repr=False)
+
+    @property
+    def errors(self) -> tuple[PolicyError, ...]:
+        """Return the diagnostics of severity error."""
+        return tuple(d for d in self.diagnostics if d.severity == "error")
+
+    def raise_errors(self) -> None:
+        """Raise every error diagnostic at once, if there is any."""
+        if self.errors:
+            raise PolicyErrors(list(self.errors))
+
+    def ruleset(self, ruleset_id: str) -> RuleSet:
+        """Return the resolved rule set, raising if the folder has errors or lacks the id."""
+        self.raise_errors()
+        if ruleset_id not in self.policies:
+            from govrules.facts import suggest
+
+            close = suggest(ruleset_id, self.policies)
+            hint = f"; did you mean '{close}'?" if close else ""
+            known = ", ".join(sorted(self.policies))
+            raise UnknownRuleSetError(
+                f"unknown jurisdiction '{ruleset_id}'{hint} (rule sets: {known})"
+            )
+        if ruleset_id not in self._resolved:
+            self._resolved[ruleset_id] = resolve(self.policies, ruleset_id)
+        return self._resolved[ruleset_id]
+
+
+def _read_folder(folder: Traversable, label: str, inherit: Library | None = None) -> Library:
+    policies: dict[str, n.Policy] = {}
+    diagnostics: list[PolicyError] = []
+    entries = sorted(
+        (e for e in folder.iterdir() if e.name.endswith(".rules") and e.is_file()),
+        key=lambda e: e.name,
+    )
+    for entry in entries:
+        path = f"{label}/{entry.name}" if label else entry.name
+        try:
+            text = entry.read_text(encoding="utf-8")
+        except UnicodeDecodeError as err:
+            diagnostics.append(
+                PolicyError(f"not UTF-8 text: {err.reason}", path=path, line=1, column=1)
+            )
+            continue
+        try:
+            policy = parse(text, path)
+        except PolicyError as err:
+            diagnostics.append(err)
+            continue
+        if policy.id in policies:
+            first = policies[policy.id]
+            diagnostics.append(
+                diagnostic(
+                    policy,
+                    policy.header.span,
+                    f"rule set '{policy.id}' is defined twice",
+                    hint=f"also in {first.source.path}",
+                )
+            )
+            continue
+        policies[policy.id] = policy
+    documents: dict[str, Document | None] = {}
+    for pid, policy in policies.items():
+        documents[pid] = None
+        ref = policy.header.get("text")
+        if ref is None:
+            continue
+        target = _inside(folder, str(ref.value))
+        if target is None:
+            diagnostics.append(
+                diagnostic(
+                    policy,
+                    ref.span,
+                    f"source text '{ref.value}' lies outside the policy folder",
+                    hint="policies may only read files inside their own folder",
+                )
+            )
+            continue
+        if target.is_file():
+            documents[pid] = segment(target.read_text(encoding="utf-8"), pid)
+    ctx = Context(policies, documents)
+    own = set(policies)
+    if inherit is not None:
+        # A user folder may build on the bundled rule sets (e.g. a county variant within yunnan).
+        policies = {**{k: v for k, v in inherit.policies.items() if k not in own}, **policies}
+        documents = {**{k: v for k, v in inherit.documents.items() if k not in own}, **documents}
+        ctx = Context(policies, documents)
+    for pid in sorted(own):
+        diagnostics.extend(run_checks(ctx, policies[pid]))
+    calendars: tuple[YearSchedule, ...] = ()
+    cal_dir = folder.joinpath("calendar")
+    if cal_dir.is_dir():
+        calendars = load_calendar_dir(cal_dir)
+    return Library(label, policies, documents, tuple(diagnostics), calendars, own=frozenset(own))
+
+
+def _inside(folder: Traversable, relative: str) -> Traversable | None:
+    """Return ``relative`` under ``folder`` if it stays inside it, else None."""
+    parts = PurePosixPath(relative.replace("\\", "/")).parts
+    if not parts or relative.startswith(("/", "\\")) or ":" in parts[0]:
+        return None
+    if any(p in ("..", "") for p in parts):
+        return None
+    target = folder
+    for p in parts:
+        target = target.joinpath(p)
+    if isinstance(folder, Path) and isinstance(target, Path):
+        root = folder.resolve()
+        try:
+            target.resolve().relative_to(root)
+        except ValueError:  # a symbolic link out of the folder
+            return None
+    return target
+
+
+@functools.cache
+def bundled() -> Library:
+    """Return the policies shipped with govrules, loaded once per process."""
+    return _read_folder(files("govrules.policies"), "policies")
+
+
+_FOLDERS: dict[tuple[str, tuple[tuple[str, float], ...]], Library] = {}
+
+
+def load(folder: str | os.PathLike[str] | None) -> Library:
+    """Return the library of a policy folder (None: the bundled one), reloaded when files change."""
+    if folder is None:
+        return bundled()
+    path = Path(folder)
+    if not path.is_dir():
+        raise GovrulesError(f"policy folder '{folder}' does not exist or is not a folder")
+    stamp = tuple(
+        sorted((str(p), p.stat().st_mtime) for p in path.rglob("*") if p.is_file())
+    )
+    key = (str(path.resolve()), stamp)
+    if key not in _FOLDERS:
+        _FOLDERS.clear()
+        _FOLDERS[key] = _read_folder(path, str(folder).rstrip("/\\"), inherit=bundled())
+    return _FOLDERS[key]

@@ -1,0 +1,281 @@
+"""Syntax nodes of the policy language: immutable values, each with the span it came from."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Union
+
+import attrs
+
+from govrules.source import Source, Span
+
+# --- expressions -----------------------------------------------------------------
+
+
+@attrs.frozen
+class Number:
+    """An integer literal."""
+
+    value: int
+    span: Span = attrs.field(eq=False)
+
+
+@attrs.frozen
+class Quantity:
+    """An amount with a unit: ``7 workdays``, ``14 days``, ``6 months``, ``1 year``."""
+
+    amount: int
+    unit: str  # one of UNITS
+    span: Span = attrs.field(eq=False)
+
+
+UNITS = ("workdays", "days", "months", "years")
+
+
+@attrs.frozen
+class String:
+    """A quoted string literal, unescaped."""
+
+    value: str
+    span: Span = attrs.field(eq=False)
+
+
+@attrs.frozen
+class DateLit:
+    """A date literal written ``YYYY-MM-DD``."""
+
+    value: dt.date
+    span: Span = attrs.field(eq=False)
+
+
+@attrs.frozen
+class Bool:
+    """``true`` or ``false``."""
+
+    value: bool
+    span: Span = attrs.field(eq=False)
+
+
+@attrs.frozen
+class Name:
+    """A bare name: a binding, a parameter, a fact root, or an enumeration value."""
+
+    name: str
+    span: Span = attrs.field(eq=False)
+
+
+@attrs.frozen
+class Field:
+    """``target.name``: a fact below another value."""
+
+    target: Expr
+    name: str
+    span: Span = attrs.field(eq=False)
+
+
+@attrs.frozen
+class Call:
+    """A call of a built-in function."""
+
+    function: str
+    args: tuple[Expr, ...]
+    span: Span = attrs.field(eq=False)
+
+
+@attrs.frozen
+class ListLit:
+    """``[a, b, c]``."""
+
+    items: tuple[Expr, ...]
+    span: Span = attrs.field(eq=False)
+
+
+@attrs.frozen
+class Binary:
+    """A binary operation; ``op`` is one of BINARY_OPS."""
+
+    op: str
+    left: Expr
+    right: Expr
+    span: Span = attrs.field(eq=False)
+
+
+BINARY_OPS = ("and", "or", "<=", ">=", "==", "!=", "<", ">", "+", "-", "in", "not in", "where")
+
+
+@attrs.frozen
+class Unary:
+    """A unary operation: ``not``, ``is missing``, ``is present``, ``is empty``."""
+
+    op: str
+    operand: Expr
+    span: Span = attrs.field(eq=False)
+
+
+Expr = Union[Number, Quantity, String, DateLit, Bool, Name, Field, Call, ListLit, Binary, Unary]
+Literal = Union[Number, Quantity, String, DateLit, Bool, Name, ListLit]
+
+# --- declarations ------------------------------------------------------------------
+
+
+@attrs.frozen
+class Citation:
+    """A reference to 条, optionally 款 and 项, of the rule set's own source text."""
+
+    article: int
+    paragraph: int | None
+    item: int | None
+    label: str  # as written, e.g. 第十七条第一款
+    span: Span = attrs.field(eq=False)
+
+
+@attrs.frozen
+class HeaderField:
+    """One ``key value`` line of a rule set header."""
+
+    key: str
+    value: object
+    span: Span = attrs.field(eq=False)
+
+
+@attrs.frozen
+class Header:
+    """The ``ruleset id { ... }`` block: what the document is and how it relates to a base."""
+
+    id: str
+    fields: tuple[HeaderField, ...]
+    span: Span = attrs.field(eq=False)
+
+    def get(self, key: str) -> HeaderField | None:
+        """Return the field named ``key``, the last one if repeated."""
+        found = None
+        for f in self.fields:
+            if f.key == key:
+                found = f
+        return found
+
+    def value(self, key: str) -> object:
+        """Return the value of field ``key``, or None."""
+        f = self.get(key)
+        return None if f is None else f.value
+
+    @property
+    def relation(self) -> tuple[str, str, Span] | None:
+        """Return (``adapts`` or ``within``, base id, span) if the rule set has a base."""
+        for f in self.fields:
+            if f.key in ("adapts", "within"):
+                return f.key, str(f.value), f.span
+        return None
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """Return the notes on the rule set, in order."""
+        return tuple(str(f.value) for f in self.fields if f.key == "note")
+
+
+@attrs.frozen
+class Param:
+    """``param name = literal cites …``: a named value that layers may override."""
+
+    name: str
+    value: Literal
+    cites: tuple[Citation, ...]
+    span: Span = attrs.field(eq=False)
+
+
+@attrs.frozen
+class Let:
+    """``let name = expr`` inside a rule."""
+
+    name: str
+    expr: Expr
+    span: Span = attrs.field(eq=False)
+
+
+@attrs.frozen
+class Rule:
+    """A rule, or (``override=True``) the clauses a child layer replaces in a base rule."""
+
+    name: str
+    override: bool
+    title: str | None
+    subject: str | None
+    subject_span: Span | None = attrs.field(eq=False)
+    cites: tuple[Citation, ...] | None
+    governing: Expr | None
+    when: tuple[Expr, ...] | None
+    lets: tuple[Let, ...]
+    requires: tuple[Expr, ...] | None
+    explain: String | None
+    notes: tuple[str, ...]
+    span: Span = attrs.field(eq=False)
+    name_span: Span = attrs.field(eq=False)
+
+
+@attrs.frozen
+class Repeal:
+    """``repeal name because "…"``: a child drops a base rule."""
+
+    name: str
+    reason: str
+    span: Span = attrs.field(eq=False)
+
+
+@attrs.frozen
+class Renumber:
+    """``renumber 第十八条 as 第十四条``: an adapted article's number in the child's text."""
+
+    old: Citation
+    new: Citation
+    span: Span = attrs.field(eq=False)
+
+
+@attrs.frozen
+class Unchecked:
+    """Articles that no rule encodes, with the reason."""
+
+    articles: tuple[Citation, ...]
+    reason: str
+    span: Span = attrs.field(eq=False)
+
+
+@attrs.frozen
+class Expect:
+    """An expected verdict in an example."""
+
+    subject: str
+    rule: str
+    outcome: str
+    mentions: tuple[str, ...]
+    span: Span = attrs.field(eq=False)
+
+
+@attrs.frozen
+class Example:
+    """A worked scenario written in the policy: facts, a date, expected verdicts."""
+
+    name: str
+    on: dt.date | None
+    jurisdiction: str | None
+    facts: object
+    expects: tuple[Expect, ...]
+    span: Span = attrs.field(eq=False)
+
+
+@attrs.frozen
+class Policy:
+    """One parsed ``.rules`` file."""
+
+    source: Source = attrs.field(eq=False)
+    header: Header
+    params: tuple[Param, ...]
+    rules: tuple[Rule, ...]
+    repeals: tuple[Repeal, ...]
+    renumbers: tuple[Renumber, ...]
+    unchecked: tuple[Unchecked, ...]
+    examples: tuple[Example, ...]
+
+    @property
+    def id(self) -> str:
+        """Return the rule set id."""
+        return self.header.id

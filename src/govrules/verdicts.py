@@ -1,0 +1,124 @@
+"""What evaluation returns: outcomes, citations, verdicts and the decision that holds them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+
+import attrs
+
+
+class Outcome(str, enum.Enum):
+    """How a rule came out for one subject."""
+
+    COMPLIANT = "compliant"
+    VIOLATION = "violation"
+    NOT_APPLICABLE = "not_applicable"
+    UNDETERMINED = "undetermined"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def chinese(self) -> str:
+        """Return the outcome in Chinese, as explanations use it."""
+        return _CHINESE[self]
+
+
+_CHINESE = {
+    Outcome.COMPLIANT: "符合",
+    Outcome.VIOLATION: "违反",
+    Outcome.NOT_APPLICABLE: "不适用",
+    Outcome.UNDETERMINED: "无法判定",
+}
+
+
+@attrs.frozen
+class Citation:
+    """An article (条, 款, 项) of a shipped document, with its text as the source has it."""
+
+    document: str
+    title: str
+    number: str | None
+    article: int
+    paragraph: int | None
+    item: int | None
+    label: str
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.title}{self.label}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return plain JSON-serialisable data."""
+        return attrs.asdict(self)
+
+
+@attrs.frozen
+class Step:
+    """One line of a verdict's trace: a named value that the engine computed or read."""
+
+    name: str
+    value: str
+
+    def to_dict(self) -> dict[str, str]:
+        """Return plain JSON-serialisable data."""
+        return {"name": self.name, "value": self.value}
+
+
+@attrs.frozen
+class Verdict:
+    """One rule's outcome for one subject, with the articles and the reasoning behind it."""
+
+    rule: str
+    subject: str
+    outcome: Outcome
+    citations: tuple[Citation, ...]
+    explanation: str
+    missing: tuple[str, ...] = ()
+    obligation: str = ""
+    measure: str = ""
+    governing_date: dt.date | None = None
+    trace: tuple[Step, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return plain JSON-serialisable data (dates as ISO strings)."""
+        return {
+            "rule": self.rule,
+            "subject": self.subject,
+            "outcome": self.outcome.value,
+            "citations": [c.to_dict() for c in self.citations],
+            "explanation": self.explanation,
+            "missing": list(self.missing),
+            "obligation": self.obligation,
+            "measure": self.measure,
+            "governing_date": None if self.governing_date is None else str(self.governing_date),
+            "trace": [s.to_dict() for s in self.trace],
+        }
+
+
+@attrs.frozen
+class Decision:
+    """Every verdict for one unit's facts under one jurisdiction on one date."""
+
+    jurisdiction: str
+    on: dt.date
+    verdicts: tuple[Verdict, ...]
+
+    @property
+    def violations(self) -> tuple[Verdict, ...]:
+        """Return the verdicts whose outcome is a violation."""
+        return tuple(v for v in self.verdicts if v.outcome is Outcome.VIOLATION)
+
+    def for_subject(self, subject: str) -> tuple[Verdict, ...]:
+        """Return the verdicts about one subject, e.g. ``accounts[0].events[0]``."""
+        return tuple(v for v in self.verdicts if v.subject == subject)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return plain JSON-serialisable data (dates as ISO strings)."""
+        return {
+            "jurisdiction": self.jurisdiction,
+            "on": self.on.isoformat(),
+            "verdicts": [v.to_dict() for v in self.verdicts],
+        }
