@@ -1,4 +1,4 @@
-"""Segmenting the raw texts of the regulations into 章/条/款/项 (chapters, articles, paragraphs, items).
+"""Segmenting the regulations' raw texts into 章/条/款/项: chapters, articles, paragraphs, items.
 
 The texts are plain-text extractions of official documents. Two layouts occur:
 
@@ -464,21 +464,24 @@ class _ParagraphDraft:
     items: list[tuple[int, list[str]]] = attrs.Factory(list)
 
     def expected_item(self) -> int:
+        """Return the number the next item of this paragraph must have."""
         return self.items[-1][0] + 1 if self.items else 1
 
     def add(self, text: str) -> None:
+        """Add a continuation line to the last item, or to the introduction."""
         (self.items[-1][1] if self.items else self.intro).append(text)
 
+    def text(self) -> str:
+        """Return the whole paragraph, items included, as one cleaned text."""
+        return _join(self.intro + [part for _, parts in self.items for part in parts])
+
     def build(self, number: int) -> Paragraph:
+        """Return the finished paragraph numbered ``number``."""
         items = tuple(
             Item(n, _join([_ITEM.sub("", parts[0], count=1), *parts[1:]]))
             for n, parts in self.items
         )
-        pieces = self.intro + [part for _, parts in self.items for part in parts]
-        return Paragraph(number, _join(pieces), items)
-
-    def text(self) -> str:
-        return _join(self.intro + [part for _, parts in self.items for part in parts])
+        return Paragraph(number, self.text(), items)
 
 
 @attrs.define
@@ -493,12 +496,8 @@ class _ArticleDraft:
     paragraphs: list[_ParagraphDraft] = attrs.Factory(list)
 
     def build(self) -> Article:
-        paragraphs = tuple(
-            draft.build(index)
-            for index, draft in enumerate(
-                (p for p in self.paragraphs if p.intro or p.items), start=1
-            )
-        )
+        """Return the finished article."""
+        paragraphs = tuple(draft.build(n) for n, draft in enumerate(self.paragraphs, start=1))
         return Article(
             number=self.number,
             label=self.label,
@@ -510,24 +509,38 @@ class _ArticleDraft:
         )
 
 
-def _is_heading(line: _Line, at_boundary: bool, last_number: int) -> re.Match[str] | None:
-    """Return the article-heading match of ``line``, if it starts an article."""
+def _article_heading(line: _Line, after_sentence: bool, last_number: int) -> re.Match[str] | None:
+    """Return the heading match of ``line`` if it starts an article, else None."""
     match = _ARTICLE.match(line.text)
     if match is None or _numeral(match["num"]) is None:
         return None
     if match["sep"] or not match["rest"]:
         return match
     # "第十一条规定…" at the start of a line is usually a reference; take it as a
-    # heading only where a heading fits: at a paragraph boundary, next in sequence.
-    if at_boundary and _numeral(match["num"]) == last_number + 1:
+    # heading only where a heading fits: after a full sentence, next in sequence.
+    if after_sentence and _numeral(match["num"]) == last_number + 1:
         return match
     return None
 
 
 def _chapter_title(raw: str) -> str | None:
     """Return a chapter title without the spacing that centres it: "总　则" -> "总则"."""
-    title = re.sub(r"[\s\u3000]+", "", raw)
-    return title or None
+    return re.sub(r"[\s\u3000]+", "", raw) or None
+
+
+def _skip_message(label: str, previous_label: str, previous: int, number: int) -> str | None:
+    """Return what is wrong with ``number`` following ``previous``, or None if nothing."""
+    if number == previous + 1:
+        return None
+    if number == previous:
+        problem = "the number is repeated"
+    elif number < previous:
+        problem = "numbering goes back"
+    elif number == previous + 2:
+        problem = f"numbering skips {previous + 1}"
+    else:
+        problem = f"numbering skips {previous + 1}–{number - 1}"
+    return f"{label} follows {previous_label}: {problem}"
 
 
 def segment(raw: str, key: str = "") -> Document:
@@ -537,7 +550,7 @@ def segment(raw: str, key: str = "") -> Document:
         (
             index
             for index, line in enumerate(lines)
-            if _CHAPTER.match(line.text) or _is_heading(line, False, 0)
+            if _CHAPTER.match(line.text) or _article_heading(line, False, 0)
         ),
         len(lines),
     )
@@ -550,12 +563,11 @@ def segment(raw: str, key: str = "") -> Document:
         ),
         len(body),
     )
-    layout = _layout(body[:end])
-    return _Reader(key, layout).read(body)
+    return _Reader(key, _layout(body[:end])).read(body)
 
 
 class _Reader:
-    """Reads body lines into articles; one instance per call of :func:`segment`."""
+    """Reads the body lines into articles; one instance per call of :func:`segment`."""
 
     def __init__(self, key: str, layout: _Layout) -> None:
         self.key = key
@@ -564,34 +576,34 @@ class _Reader:
         self.anomalies: list[Anomaly] = []
         self.current: _ArticleDraft | None = None
         self.chapter: int | None = None
-        self.chapter_label: str | None = None
+        self.chapter_label = ""
         self.chapter_title: str | None = None
         self.chapter_anomaly: str | None = None
-        self.last_label: str | None = None
         self.last_number = 0
+        self.last_label = ""
+        # Whether the last line ended a paragraph, and whether it ended a sentence: a
+        # full-width line can end a sentence without the widths showing a paragraph end.
         self.at_boundary = True
         self.after_sentence = True
+        # Whether the current article has said "本办法自…起施行", after which come the
+        # issuer's signature, the date and the annexes.
         self.in_force = False
         self.skipping = False
 
     def read(self, lines: Sequence[_Line]) -> Document:
+        """Return the document read from ``lines``, which start at the first heading."""
         for index, line in enumerate(lines):
             following = lines[index + 1].text if index + 1 < len(lines) else None
-            # A heading or a trailer may follow a full line that ends a sentence, even
-            # where the widths alone would not say that a paragraph ended there.
             after_sentence = self.at_boundary or self.after_sentence
             if self.current is not None and after_sentence and _TRAILER.match(line.text):
                 break
             chapter = _CHAPTER.match(line.text)
-            if chapter and (after_sentence or self.current is None):
-                number = _numeral(chapter["num"])
-                if number is not None:
-                    self._chapter(number, chapter)
-                    if chapter["rest"]:
-                        self._line(_Line(line.number, chapter["rest"]), following)
-                    else:
-                        self.at_boundary = self.after_sentence = True
-                    continue
+            number = _numeral(chapter["num"]) if chapter else None
+            if chapter and number is not None and (after_sentence or self.current is None):
+                self._chapter(number, chapter)
+                if chapter["rest"]:
+                    self._line(_Line(line.number, chapter["rest"]), following)
+                continue
             self._line(line, following)
         self._finish()
         return Document(self.key, tuple(self.articles), tuple(self.anomalies))
@@ -599,45 +611,51 @@ class _Reader:
     def _chapter(self, number: int, match: re.Match[str]) -> None:
         self._finish()
         label = match.group(0)[: match.start("title")].strip()
-        expected = (self.chapter or 0) + 1
-        if number != expected:
-            previous = self.chapter_label or "the start"
-            self.chapter_anomaly = (
-                f"{label} follows {previous}: chapter numbering expected {expected}"
-            )
+        previous = self.chapter or 0
+        if self.chapter is None and number != 1:
+            self.chapter_anomaly = f"the first chapter is {label}, not 第一章"
+        elif self.chapter is not None:
+            self.chapter_anomaly = _skip_message(label, self.chapter_label, previous, number)
         self.chapter, self.chapter_label = number, label
         self.chapter_title = _chapter_title(match["title"])
+        self.at_boundary = self.after_sentence = True
         self.skipping = False
 
     def _line(self, line: _Line, following: str | None) -> None:
-        heading = _is_heading(line, self.at_boundary or self.after_sentence, self.last_number)
+        heading = _article_heading(line, self.at_boundary or self.after_sentence, self.last_number)
         if heading is not None:
-            self._start_article(line, heading)
+            article = self._start_article(line, heading)
             rest = heading["rest"].strip()
             if rest:
-                self._text(rest, line.text, following, new_paragraph=True)
+                self._text(article, rest, line.text, following, new_paragraph=True)
             return
         if self.current is None or self.skipping:
             return
-        if self.in_force and not (_ends_sentence(line.text) and self.at_boundary):
-            # After "本办法自…起施行" comes the signature, the date and the annexes.
+        if self.in_force and not (self.at_boundary and _ends_sentence(line.text)):
             self.skipping = True
             return
-        self._text(line.text, line.text, following, new_paragraph=self.at_boundary)
+        self._text(self.current, line.text, line.text, following, new_paragraph=self.at_boundary)
 
-    def _text(self, text: str, whole: str, following: str | None, *, new_paragraph: bool) -> None:
+    def _text(
+        self,
+        article: _ArticleDraft,
+        text: str,
+        whole: str,
+        following: str | None,
+        *,
+        new_paragraph: bool,
+    ) -> None:
         """Add one line's text; ``whole`` is the full line, heading included, for measuring."""
-        assert self.current is not None
-        paragraphs = self.current.paragraphs
+        paragraphs = article.paragraphs
         item = _ITEM.match(text)
         item_number = _parse_chinese(item["num"]) if item else None
-        previous_ended = not paragraphs or _ends_sentence(self._last_text())
         if (
             item_number is not None
             and paragraphs
-            and previous_ended
+            and self.after_sentence
             and item_number == paragraphs[-1].expected_item()
         ):
+            # Items belong to the paragraph that introduces them.
             paragraphs[-1].items.append((item_number, [text]))
             first = True
         elif new_paragraph or not paragraphs:
@@ -656,45 +674,23 @@ class _Reader:
         if self.at_boundary and _IN_FORCE.match(paragraphs[-1].text()):
             self.in_force = True
 
-    def _last_text(self) -> str:
-        assert self.current is not None and self.current.paragraphs
-        draft = self.current.paragraphs[-1]
-        return (draft.items[-1][1] if draft.items else draft.intro or [""])[-1]
-
-    def _start_article(self, line: _Line, heading: re.Match[str]) -> None:
+    def _start_article(self, line: _Line, heading: re.Match[str]) -> _ArticleDraft:
         self._finish()
-        number = _numeral(heading["num"])
-        assert number is not None
+        number = _numeral(heading["num"]) or 0
         label = heading["label"]
-        self._check_number(number, label)
-        if self.chapter_anomaly is not None:
-            self.anomalies.append(Anomaly(number, self.chapter_anomaly))
-            self.chapter_anomaly = None
+        if not self.last_label:
+            message = None if number == 1 else f"the first article is {label}, not 第一条"
+        else:
+            message = _skip_message(label, self.last_label, self.last_number, number)
+        for problem in (self.chapter_anomaly, message):
+            if problem is not None:
+                self.anomalies.append(Anomaly(number, problem))
+        self.chapter_anomaly = None
         self.current = _ArticleDraft(number, label, self.chapter, self.chapter_title, line.number)
         self.last_number, self.last_label = number, label
         self.at_boundary = self.after_sentence = True
-        self.in_force = False
-        self.skipping = False
-
-    def _check_number(self, number: int, label: str) -> None:
-        previous, previous_label = self.last_number, self.last_label
-        if previous_label is None:
-            if number != 1:
-                self.anomalies.append(Anomaly(number, f"the first article is {label}, not 第一条"))
-            return
-        if number == previous + 1:
-            return
-        if number == previous:
-            message = f"{label} follows {previous_label}: the number is repeated"
-        elif number < previous:
-            message = f"{label} follows {previous_label}: numbering goes back"
-        elif number == previous + 2:
-            message = f"{label} follows {previous_label}: numbering skips {previous + 1}"
-        else:
-            message = (
-                f"{label} follows {previous_label}: numbering skips {previous + 1}–{number - 1}"
-            )
-        self.anomalies.append(Anomaly(number, message))
+        self.in_force = self.skipping = False
+        return self.current
 
     def _finish(self) -> None:
         if self.current is None:

@@ -1,0 +1,265 @@
+"""The ``govrules`` command: the only module that prints or exits."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from govrules.calendar import WorkdayCalendar
+from govrules.errors import FactsError, GovrulesError, PolicyError
+from govrules.evaluate import evaluate
+from govrules.examples import run_examples
+from govrules.library import load
+from govrules.verdicts import Decision, Outcome, Verdict
+
+EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors with exit code 2 and no traceback."""
+
+    def error(self, message: str) -> Any:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_ERROR, f"govrules: error: {message}\n")
+
+
+def _colour(stream: TextIO) -> bool:
+    return stream.isatty() and os.environ.get("NO_COLOR") is None
+
+
+def _paint(text: str, code: str, on: bool) -> str:
+    return f"\033[{code}m{text}\033[0m" if on else text
+
+
+_OUTCOME_COLOUR = {
+    Outcome.VIOLATION: "31;1",
+    Outcome.COMPLIANT: "32",
+    Outcome.UNDETERMINED: "33",
+    Outcome.NOT_APPLICABLE: "2",
+}
+
+
+def render_diagnostic(err: PolicyError) -> str:
+    """Return ``path:line:col: severity: message``, the source line, a caret and a hint."""
+    lines = err.render().splitlines()
+    lines[0] = f"{err.path}:{err.line}:{err.column}: {err.severity}: {err.message}"
+    return "\n".join(lines)
+
+
+def render_verdict(v: Verdict, colour: bool, full: bool) -> str:
+    """Return a verdict as a few lines of text for the terminal."""
+    head = f"{_paint(v.outcome.chinese, _OUTCOME_COLOUR[v.outcome], colour)} {v.subject}  {v.rule}"
+    if not full:
+        if v.missing:
+            return f"{head}  缺少：{'、'.join(v.missing)}"
+        return head
+    lines = [head, f"    {v.explanation}"]
+    for c in v.citations:
+        text = c.text if len(c.text) <= 120 else c.text[:119] + "…"
+        lines.append(f"    {c.title}{c.label}：{text}")
+    return "\n".join(lines)
+
+
+def render_decision(decision: Decision, colour: bool, show_all: bool) -> str:
+    """Return the decision for the terminal: violations in full, then the rest briefly."""
+    out = [f"govrules: {decision.jurisdiction} on {decision.on}"]
+    order = (Outcome.VIOLATION, Outcome.COMPLIANT, Outcome.UNDETERMINED, Outcome.NOT_APPLICABLE)
+    counts = {o: 0 for o in order}
+    for v in decision.verdicts:
+        counts[v.outcome] += 1
+    for outcome in order:
+        group = [v for v in decision.verdicts if v.outcome is outcome]
+        if not group or (outcome is Outcome.NOT_APPLICABLE and not show_all):
+            continue
+        out.append("")
+        full = outcome is Outcome.VIOLATION or show_all
+        out.extend(render_verdict(v, colour, full) for v in group)
+    out.append("")
+    summary = ", ".join(f"{counts[o]} {o.value}" for o in order)
+    if counts[Outcome.NOT_APPLICABLE] and not show_all:
+        summary += " (not_applicable hidden; --all shows them)"
+    out.append(summary)
+    return "\n".join(out)
+
+
+def _read_facts(path: str) -> Any:
+    try:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    except OSError as err:
+        raise GovrulesError(f"{path}: cannot read facts: {err.strerror}") from None
+    except UnicodeDecodeError:
+        raise GovrulesError(f"{path}: facts must be UTF-8 JSON") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as err:
+        raise GovrulesError(
+            f"{path}:{err.lineno}:{err.colno}: not valid JSON: {err.msg}"
+        ) from None
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    """Evaluate a facts file and print the decision."""
+    facts = _read_facts(args.facts)
+    calendar = None
+    if args.calendar:
+        calendar = WorkdayCalendar.default()
+        for file in args.calendar:
+            calendar = calendar.with_year_file(file)
+    try:
+        decision = evaluate(
+            facts, args.jurisdiction, args.on, policies=args.policies, calendar=calendar
+        )
+    except FactsError as err:
+        raise GovrulesError(f"{args.facts}: {err}") from None
+    if args.format == "json":
+        print(json.dumps(decision.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(render_decision(decision, _colour(sys.stdout), args.all))
+    return EXIT_VIOLATIONS if decision.violations else EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Lint a policy folder or one .rules file."""
+    only: str | None = None
+    folder: str | None = args.path
+    if args.path is not None:
+        path = Path(args.path)
+        if path.is_file():
+            folder, only = str(path.parent), path.name
+        elif not path.exists():
+            raise GovrulesError(f"{args.path}: no such file or folder")
+    library = load(folder)
+    shown = [
+        d
+        for d in library.diagnostics
+        if only is None or Path(d.path).name == only
+    ]
+    for d in shown:
+        print(render_diagnostic(d))
+    errors = sum(1 for d in shown if d.severity == "error")
+    warnings = len(shown) - errors
+    where = args.path or "bundled policies"
+    print(
+        f"{where}: {len(library.own)} rule set(s), {errors} error(s), {warnings} warning(s)",
+        file=sys.stderr,
+    )
+    return EXIT_VIOLATIONS if errors else EXIT_OK
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    """List the rule sets and their relations."""
+    library = load(args.policies)
+    library.raise_errors()
+    for pid in sorted(library.own):
+        rs = library.ruleset(pid)
+        m = rs.measure
+        relation = f"{m.relation} {m.base}" if m.relation else "base"
+        effective = str(m.effective) if m.effective else "unknown"
+        print(f"{pid:24} {m.level:9} {relation:16} in force {effective:10}  {m.title}")
+        if args.verbose:
+            for ob in rs.obligations:
+                v = ob.latest
+                cites = "、".join(c.label for c in v.cites)
+                print(f"    {ob.id:28} {v.measure.id:12} {cites}")
+            for r in rs.repealed:
+                if r.measure == pid:
+                    print(f"    {r.obligation:28} repealed: {r.reason}")
+    return EXIT_OK
+
+
+def cmd_test(args: argparse.Namespace) -> int:
+    """Run the examples written in the policies."""
+    passed = failed = 0
+    for result in run_examples(args.path):
+        if result.passed:
+            passed += 1
+            if args.verbose:
+                print(f"PASS {result.policy}: {result.example} [{result.expect.rule}]")
+        else:
+            failed += 1
+            print(f"FAIL {result.where}: {result.example} [{result.expect.rule}]")
+            print(f"     {result.detail}")
+    print(f"{passed} passed, {failed} failed")
+    return EXIT_VIOLATIONS if failed else EXIT_OK
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    """Compare two rule sets."""
+    from govrules.api import diff
+
+    diff(args.left, args.right)
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of the ``govrules`` command."""
+    parser = _Parser(
+        prog="govrules",
+        description="Evaluate, check and compare rule sets of Chinese government regulations.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    ev = sub.add_parser("evaluate", help="evaluate a unit's facts (JSON) under a jurisdiction")
+    ev.add_argument("facts", help="facts JSON file, or - for standard input")
+    ev.add_argument("--jurisdiction", "-j", required=True, help="rule-set id, e.g. yunnan")
+    ev.add_argument("--on", help="as-of date YYYY-MM-DD (default: today)")
+    ev.add_argument("--format", choices=("text", "json"), default="text")
+    ev.add_argument("--policies", help="policy folder to use instead of the bundled one")
+    ev.add_argument(
+        "--calendar", action="append", help="a year's working-day schedule (JSON/TOML)"
+    )
+    ev.add_argument("--all", action="store_true", help="show every verdict in full")
+    ev.set_defaults(run=cmd_evaluate)
+
+    ch = sub.add_parser("check", help="lint a policy folder or .rules file")
+    ch.add_argument("path", nargs="?", help="folder or .rules file (default: bundled policies)")
+    ch.set_defaults(run=cmd_check)
+
+    ls = sub.add_parser("list", help="list rule sets and their relations")
+    ls.add_argument("--policies", help="policy folder to use instead of the bundled one")
+    ls.add_argument("--verbose", "-v", action="store_true", help="also list each obligation")
+    ls.set_defaults(run=cmd_list)
+
+    te = sub.add_parser("test", help="run the examples written in the policies")
+    te.add_argument("path", nargs="?", help="policy folder (default: bundled policies)")
+    te.add_argument("--verbose", "-v", action="store_true", help="also list passing examples")
+    te.set_defaults(run=cmd_test)
+
+    di = sub.add_parser("diff", help="compare two rule sets")
+    di.add_argument("left")
+    di.add_argument("right")
+    di.add_argument("--format", choices=("text", "json", "markdown", "html"), default="text")
+    di.set_defaults(run=cmd_diff)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        code: int = args.run(args)
+    except PolicyError as err:
+        errors = getattr(err, "errors", (err,))
+        for e in errors:
+            print(render_diagnostic(e), file=sys.stderr)
+        return EXIT_ERROR
+    except FactsError as err:
+        print(f"govrules: error: {err}", file=sys.stderr)
+        return EXIT_ERROR
+    except GovrulesError as err:
+        print(f"govrules: error: {err}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,89 @@
+"""Run the examples written inside policies: facts, a date, and the verdicts they must give."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import attrs
+
+from govrules import nodes as n
+from govrules.errors import GovrulesError
+from govrules.evaluate import evaluate
+from govrules.library import load
+from govrules.verdicts import Decision
+
+
+@attrs.frozen
+class ExampleResult:
+    """The outcome of one expectation of one example."""
+
+    policy: str
+    example: str
+    expect: n.Expect
+    passed: bool
+    detail: str
+
+    @property
+    def where(self) -> str:
+        """Return ``path:line`` of the expectation."""
+        return f"{self.expect.span.path}:{self.expect.span.line}"
+
+
+def _matches(rule: str, verdict_rule: str, obligation: str) -> bool:
+    return rule in (verdict_rule, obligation)
+
+
+def check_expectation(decision: Decision, expect: n.Expect) -> tuple[bool, str]:
+    """Return whether the decision meets one expectation, and what it found."""
+    found = [
+        v
+        for v in decision.verdicts
+        if v.subject == expect.subject and _matches(expect.rule, v.rule, v.obligation)
+    ]
+    if not found:
+        subjects = sorted({v.subject for v in decision.verdicts if v.obligation == expect.rule})
+        return False, f"no verdict of '{expect.rule}' for {expect.subject} (subjects: {subjects})"
+    verdict = found[0]
+    if verdict.outcome.value != expect.outcome:
+        return False, (
+            f"expected {expect.outcome}, found {verdict.outcome.value}: {verdict.explanation}"
+        )
+    for text in expect.mentions:
+        if text not in verdict.explanation:
+            return False, f"explanation does not mention '{text}': {verdict.explanation}"
+    return True, verdict.explanation
+
+
+def run_examples(
+    policies: str | os.PathLike[str] | None = None, only: str | None = None
+) -> Iterator[ExampleResult]:
+    """Yield a result for every expectation of every example in the folder's policies."""
+    library = load(policies)
+    library.raise_errors()
+    for pid in sorted(library.own):
+        policy = library.policies[pid]
+        if only is not None and pid != only:
+            continue
+        for example in policy.examples:
+            jurisdiction = example.jurisdiction or pid
+            on = example.on or dt.date.today()
+            try:
+                decision = evaluate(
+                    _facts(example.facts), jurisdiction, on, policies=policies
+                )
+            except GovrulesError as err:
+                for expect in example.expects:
+                    yield ExampleResult(pid, example.name, expect, False, f"error: {err}")
+                continue
+            for expect in example.expects:
+                passed, detail = check_expectation(decision, expect)
+                yield ExampleResult(pid, example.name, expect, passed, detail)
+
+
+def _facts(value: object) -> Any:
+    if not isinstance(value, dict):
+        raise GovrulesError("an example's facts must be an object")
+    return value
