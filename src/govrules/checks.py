@@ -506,6 +506,8 @@ class Typer:
                 self.scope["each"] = saved
             return coll
         left, right = self.infer(e.left), self.infer(e.right)
+        if e.op in ("==", "!=", "<", "<=", ">", ">="):
+            self._comparable(e, left, right)
         if e.op in ("==", "!=") or e.op in ("in", "not in"):
             values = right.item if e.op in ("in", "not in") and right.item else right
             self._enum_match(left, values, e.right)
@@ -517,6 +519,21 @@ class Typer:
                 return Ty("date")
             return left
         return Ty("bool")
+
+    def _comparable(self, e: n.Binary, left: Ty, right: Ty) -> None:
+        textual = {"enum", "literal", "str"}
+        kinds = {left.kind, right.kind}
+        if "any" in kinds or len(kinds) == 1 or kinds <= textual:
+            return
+        hint = None
+        if isinstance(e.right, n.Name) and right.kind == "object" and left.kind in textual:
+            hint = f'\'{e.right.name}\' names the {e.right.name} facts here; write "{e.right.name}" for the value'
+        self.error(
+            e.span,
+            f"cannot compare {left.label or left.kind} ({left.kind}) with "
+            f"{right.label or right.kind} ({right.kind})",
+            hint,
+        )
 
     def _enum_match(self, field: Ty, literal: Ty, expr: n.Expr) -> None:
         if field.kind != "enum" or field.schema is None:

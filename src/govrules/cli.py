@@ -145,8 +145,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     warnings = len(shown) - errors
     where = args.path or "bundled policies"
     print(
-        f"{where}: {len(library.own)} rule set(s), {errors} error(s), {warnings} warning(s)",
-        file=sys.stderr,
+        f"{where}: {len(library.own)} rule set(s), {errors} error(s), {warnings} warning(s)"
     )
     return EXIT_VIOLATIONS if errors else EXIT_OK
 
