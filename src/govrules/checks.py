@@ -301,6 +301,8 @@ def check_layering(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
         override = next((r for r in policy.rules if r.override and r.name == name), None)
         if override is not None and override.cites is not None:
             continue
+        if any(p.cites and p.name in n.names_in(rule) for p in policy.params):
+            continue  # the child's own parameter, with its citation, governs this rule
         for cite in rule.cites or ():
             if cite.article not in mapping:
                 span = override.name_span if override is not None else policy.header.span

@@ -36,6 +36,11 @@ SUBJECT_ROOTS = {
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*)\}")
 
 
+# A binding the evaluation never reached (e.g. a let after an unmet condition), as explanations
+# that mention it print it.
+NOT_COMPUTED = Missing(frozenset())
+
+
 class EvaluationError(Exception):
     """A value of the wrong kind met an operator; checks should have caught it."""
 
@@ -159,7 +164,7 @@ class Compiler:
         suffixes = tuple("." + ".".join(keys[: i + 1]) for i in range(len(keys)))
 
         def get(env: Env) -> Any:
-            value = env[root]
+            value = env.get(root, NOT_COMPUTED)
             if isinstance(value, Missing):
                 return value
             for i, key in enumerate(keys):
@@ -175,7 +180,7 @@ class Compiler:
             return value
 
         if not keys:
-            return lambda env: env[root]
+            return lambda env: env.get(root, NOT_COMPUTED)
         return get
 
     def field(self, target: Fn, key: str) -> Fn:

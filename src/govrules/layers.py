@@ -11,7 +11,7 @@ Two relations (CONTRACT §1):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 
 import attrs
 
@@ -147,37 +147,6 @@ class RuleSet:
         return None
 
 
-def names_in(rule: n.Rule) -> set[str]:
-    """Return every bare name the rule's expressions mention."""
-    exprs: list[n.Expr] = [*(rule.when or ()), *(rule.requires or ()), *(x.expr for x in rule.lets)]
-    if rule.governing is not None:
-        exprs.append(rule.governing)
-    found: set[str] = set()
-    for expr in exprs:
-        for node in walk(expr):
-            if isinstance(node, n.Name):
-                found.add(node.name)
-    return found
-
-
-def walk(expr: n.Expr) -> Iterator[n.Expr]:
-    """Yield ``expr`` and every expression inside it."""
-    yield expr
-    if isinstance(expr, n.Field):
-        yield from walk(expr.target)
-    elif isinstance(expr, n.Call):
-        for arg in expr.args:
-            yield from walk(arg)
-    elif isinstance(expr, n.ListLit):
-        for item in expr.items:
-            yield from walk(item)
-    elif isinstance(expr, n.Binary):
-        yield from walk(expr.left)
-        yield from walk(expr.right)
-    elif isinstance(expr, n.Unary):
-        yield from walk(expr.operand)
-
-
 def merge(base: n.Rule, override: n.Rule) -> n.Rule:
     """Return ``base`` with the clauses ``override`` gives replacing its own."""
     lets = {x.name: x for x in base.lets}
@@ -270,7 +239,7 @@ def resolve(policies: Mapping[str, n.Policy], ruleset_id: str) -> RuleSet:
             if adapts:
                 continue
         override = overrides.get(ob.id)
-        used = names_in(last.rule if override is None else merge(last.rule, override))
+        used = n.names_in(last.rule if override is None else merge(last.rule, override))
         changed = tuple(
             sorted(
                 name

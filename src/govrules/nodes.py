@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Union
 
 import attrs
@@ -279,3 +280,34 @@ class Policy:
     def id(self) -> str:
         """Return the rule set id."""
         return self.header.id
+
+
+def names_in(rule: Rule) -> set[str]:
+    """Return every bare name the rule's expressions mention."""
+    exprs: list[Expr] = [*(rule.when or ()), *(rule.requires or ()), *(x.expr for x in rule.lets)]
+    if rule.governing is not None:
+        exprs.append(rule.governing)
+    found: set[str] = set()
+    for expr in exprs:
+        for node in walk(expr):
+            if isinstance(node, Name):
+                found.add(node.name)
+    return found
+
+
+def walk(expr: Expr) -> Iterator[Expr]:
+    """Yield ``expr`` and every expression inside it."""
+    yield expr
+    if isinstance(expr, Field):
+        yield from walk(expr.target)
+    elif isinstance(expr, Call):
+        for arg in expr.args:
+            yield from walk(arg)
+    elif isinstance(expr, ListLit):
+        for item in expr.items:
+            yield from walk(item)
+    elif isinstance(expr, Binary):
+        yield from walk(expr.left)
+        yield from walk(expr.right)
+    elif isinstance(expr, Unary):
+        yield from walk(expr.operand)

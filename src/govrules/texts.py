@@ -48,10 +48,6 @@ class TextLookupError(GovrulesError, LookupError):
     """A bundled text, an article or a paragraph that does not exist."""
 
 
-# ---------------------------------------------------------------------------
-# Numerals
-# ---------------------------------------------------------------------------
-
 _DIGIT_VALUES = {
     "一": 1,
     "二": 2,
@@ -148,17 +144,15 @@ def to_chinese_numeral(n: int) -> str:
 
 def label(article: int, paragraph: int | None = None, item: int | None = None) -> str:
     """Return the citation label of a provision: 17, 2 -> 第十七条第二款."""
+    for kind, number in (("article", article), ("paragraph", paragraph), ("item", item)):
+        if number is not None and number < 1:
+            raise ValueError(f"{kind} numbers start at 1, not {number}")
     text = f"第{to_chinese_numeral(article)}条"
     if paragraph is not None:
         text += f"第{to_chinese_numeral(paragraph)}款"
     if item is not None:
         text += f"第{to_chinese_numeral(item)}项"
     return text
-
-
-# ---------------------------------------------------------------------------
-# The segmented document
-# ---------------------------------------------------------------------------
 
 
 @attrs.frozen
@@ -247,11 +241,6 @@ def _ranges(numbers: Sequence[int]) -> str:
     return ", ".join(f"{a}" if a == b else f"{a}–{b}" for a, b in runs)
 
 
-# ---------------------------------------------------------------------------
-# Loading
-# ---------------------------------------------------------------------------
-
-
 @functools.cache
 def load(key: str) -> Document:
     """Return the bundled text ``policies/texts/{key}.txt``, segmented."""
@@ -273,10 +262,6 @@ def load_path(path: pathlib.Path) -> Document:
     """Return the text file at ``path`` segmented; its key is the file name's stem."""
     return segment(path.read_text(encoding="utf-8-sig"), path.stem)
 
-
-# ---------------------------------------------------------------------------
-# Lines
-# ---------------------------------------------------------------------------
 
 _NUM = r"(?:[零〇一二两三四五六七八九十百千]{1,8}|[0-9０-９]{1,4})"
 _SEP = r"[\s\u3000]"
@@ -370,21 +355,15 @@ def _join(parts: Sequence[str]) -> str:
     text = ""
     for part in parts:
         # Chinese wraps without spaces, but a break between two Latin words stood for one.
-        if (
-            text
-            and text[-1].isascii()
-            and text[-1].isalnum()
-            and part[:1].isascii()
-            and (part[:1].isalnum())
-        ):
+        if _is_latin(text[-1:]) and _is_latin(part[:1]):
             text += " "
         text += part
     return _RUNS_OF_SPACE.sub(" ", text).strip()
 
 
-# ---------------------------------------------------------------------------
-# Layout
-# ---------------------------------------------------------------------------
+def _is_latin(char: str) -> bool:
+    """Return whether ``char`` is an ASCII letter or digit."""
+    return char.isascii() and char.isalnum()
 
 
 def _measure(text: str) -> float:
@@ -416,6 +395,7 @@ class _Layout:
             return False
         if self.width is None:
             return True
+        # The first line of a paragraph (and of an article) was indented by two cells.
         full = self.width - (_INDENT if first else 0.0)
         if _measure(line) <= full - 1.0:
             return True
@@ -442,6 +422,9 @@ def _layout(lines: Sequence[_Line]) -> _Layout:
     wrapped = [width for width in wrapped if width >= 8]
     if len(wrapped) < 5:
         return _Layout(None)
+    # Lines that stop mid-sentence are mostly full, so their commonest width is the
+    # wrap width. A wrapped text has next to no line wider than that (hanging
+    # punctuation adds one cell); a text of one paragraph per line has many.
     counts = Counter(wrapped)
     width = max(counts, key=lambda w: (counts[w], w))
     near = sum(1 for w in wrapped if width - 2.5 <= w <= width + 1.5)
@@ -449,11 +432,6 @@ def _layout(lines: Sequence[_Line]) -> _Layout:
     if near * 2 < len(wrapped) or too_long * 20 > len(body):
         return _Layout(None)
     return _Layout(width)
-
-
-# ---------------------------------------------------------------------------
-# Segmenting
-# ---------------------------------------------------------------------------
 
 
 @attrs.define
@@ -631,7 +609,11 @@ class _Reader:
             return
         if self.current is None or self.skipping:
             return
-        if self.in_force and not (self.at_boundary and _ends_sentence(line.text)):
+        if self.in_force and not (
+            self.at_boundary and (_ends_sentence(line.text) or self.layout.indented(line.text))
+        ):
+            # What follows the in-force sentence is the signature, the date and the
+            # annexes, unless it reads as a further paragraph of the same article.
             self.skipping = True
             return
         self._text(self.current, line.text, line.text, following, new_paragraph=self.at_boundary)
