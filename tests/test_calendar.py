@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
@@ -14,7 +13,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from govrules import calendar as calendar_module
 from govrules.calendar import (
     CalendarFileError,
     WorkdayCalendar,
@@ -309,16 +307,6 @@ def test_year_schedule_refuses_date_in_other_year() -> None:
     """A schedule built in code with a date of another year is refused."""
     with pytest.raises(ValueError, match="2026-12-31 is not in 2027"):
         YearSchedule(2027, frozenset({d("2026-12-31")}), frozenset())
-
-
-def test_building_default_is_fast() -> None:
-    """Building the bundled calendar from chinese-calendar's tables takes under 100 ms."""
-    timings = []
-    for _ in range(3):
-        start = time.perf_counter()
-        calendar_module._bundled_calendar.__wrapped__()
-        timings.append(time.perf_counter() - start)
-    assert min(timings) < 0.1
 
 
 # --- invalid year files: one file per message ---

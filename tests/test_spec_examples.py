@@ -12,7 +12,9 @@ import govrules
 from govrules.library import bundled
 
 SPEC = Path(__file__).resolve().parents[2] / "shared" / "spec" / "examples.json"
-SCENARIOS: list[dict[str, Any]] = json.loads(SPEC.read_text(encoding="utf-8")) if SPEC.exists() else []
+SCENARIOS: list[dict[str, Any]] = (
+    json.loads(SPEC.read_text(encoding="utf-8")) if SPEC.exists() else []
+)
 
 
 @pytest.mark.skipif(not SPEC.exists(), reason="the shared spec is not beside this checkout")
@@ -27,12 +29,13 @@ def test_spec_scenario(scenario: dict[str, Any]) -> None:
         if "cites" in expect:
             doc, art = expect["cites"]
             found = [
-                v for v in about
-                if any((c.document, c.article) == (doc, art) for c in v.citations)
+                v for v in about if any((c.document, c.article) == (doc, art) for c in v.citations)
             ]
         else:
             doc, art = expect["first_citation"]
-            found = [v for v in about if (v.citations[0].document, v.citations[0].article) == (doc, art)]
+            found = [
+                v for v in about if (v.citations[0].document, v.citations[0].article) == (doc, art)
+            ]
         if "also_cites" in expect:
             also = tuple(expect["also_cites"])
             found = [v for v in found if any((c.document, c.article) == also for c in v.citations)]

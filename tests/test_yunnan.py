@@ -42,7 +42,8 @@ def test_filing_one_working_day_late_is_a_violation_naming_the_deadline() -> Non
         "accounts[0].events[0]",
     )
     assert v.outcome is Outcome.VIOLATION
-    assert "2024-02-23" in v.explanation and "2024-02-26" in v.explanation
+    assert "2024-02-23" in v.explanation
+    assert "2024-02-26" in v.explanation
     assert (v.citations[0].document, v.citations[0].article) == ("yunnan", 17)
     assert v.citations[0].paragraph == 1
     assert "７个工作日内" in v.citations[0].text
@@ -308,7 +309,8 @@ def test_reposts_must_credit_their_source() -> None:
     )
     v = verdict(facts, "repost_source", "accounts[0]")
     assert v.outcome is Outcome.VIOLATION
-    assert "2024-06-04" in v.explanation and "2024-06-03" not in v.explanation
+    assert "2024-06-04" in v.explanation
+    assert "2024-06-03" not in v.explanation
 
 
 # --- 第四十五条: objections -----------------------------------------------------------------
@@ -341,7 +343,8 @@ def test_objections_are_handled_in_seven_working_days_or_an_approved_thirty(
     facts = {"objections": [{"received_on": "2024-04-30", **fields}]}
     v = verdict(facts, "objection_deadline", "objections[0]")
     assert v.outcome is outcome, v.explanation
-    assert "2024-05-13" in v.explanation and "2024-06-14" in v.explanation
+    assert "2024-05-13" in v.explanation
+    assert "2024-06-14" in v.explanation
 
 
 # --- 第四十七条: accounts opened before publication ------------------------------------------
@@ -383,7 +386,8 @@ def test_every_verdict_cites_an_article_with_its_source_text() -> None:
         c = v.citations[0]
         assert c.title == "《云南省政务新媒体管理办法》"
         assert c.number == "云政办规〔2019〕6号"
-        assert c.text and "—" not in c.text
+        assert c.text
+        assert "—" not in c.text
 
 
 def test_verdict_order_is_stable_and_to_dict_is_plain_json() -> None:
@@ -393,9 +397,12 @@ def test_verdict_order_is_stable_and_to_dict_is_plain_json() -> None:
     facts = account(platform="wechat", events=[{"type": "open", "date": "2024-09-27"}])
     one = govrules.evaluate(facts, "yunnan", "2024-11-01")
     two = govrules.evaluate(facts, "yunnan", "2024-11-01")
-    assert [(v.rule, v.subject) for v in one.verdicts] == [(v.rule, v.subject) for v in two.verdicts]
+    assert [(v.rule, v.subject) for v in one.verdicts] == [
+        (v.rule, v.subject) for v in two.verdicts
+    ]
     data = json.loads(json.dumps(one.to_dict(), ensure_ascii=False))
-    assert data["jurisdiction"] == "yunnan" and data["on"] == "2024-11-01"
+    assert data["jurisdiction"] == "yunnan"
+    assert data["on"] == "2024-11-01"
     assert {"rule", "subject", "outcome", "citations", "explanation", "missing"} <= set(
         data["verdicts"][0]
     )
@@ -406,4 +413,5 @@ def test_article_returns_the_cleaned_text_of_any_article() -> None:
     c = govrules.article("yunnan", 39)
     assert c.label == "第三十九条"
     assert c.text.startswith("政务新媒体服务器不得放在境外")
-    assert "—３１—" not in c.text and c.text.endswith("安全认证和安全检测.")
+    assert "—３１—" not in c.text
+    assert c.text.endswith("安全认证和安全检测.")

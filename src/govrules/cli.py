@@ -97,9 +97,7 @@ def _read_facts(path: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as err:
-        raise GovrulesError(
-            f"{path}:{err.lineno}:{err.colno}: not valid JSON: {err.msg}"
-        ) from None
+        raise GovrulesError(f"{path}:{err.lineno}:{err.colno}: not valid JSON: {err.msg}") from None
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
@@ -134,19 +132,13 @@ def cmd_check(args: argparse.Namespace) -> int:
         elif not path.exists():
             raise GovrulesError(f"{args.path}: no such file or folder")
     library = load(folder)
-    shown = [
-        d
-        for d in library.diagnostics
-        if only is None or Path(d.path).name == only
-    ]
+    shown = [d for d in library.diagnostics if only is None or Path(d.path).name == only]
     for d in shown:
         print(render_diagnostic(d))
     errors = sum(1 for d in shown if d.severity == "error")
     warnings = len(shown) - errors
     where = args.path or "bundled policies"
-    print(
-        f"{where}: {len(library.own)} rule set(s), {errors} error(s), {warnings} warning(s)"
-    )
+    print(f"{where}: {len(library.own)} rule set(s), {errors} error(s), {warnings} warning(s)")
     return EXIT_VIOLATIONS if errors else EXIT_OK
 
 
@@ -209,9 +201,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--on", help="as-of date YYYY-MM-DD (default: today)")
     ev.add_argument("--format", choices=("text", "json"), default="text")
     ev.add_argument("--policies", help="policy folder to use instead of the bundled one")
-    ev.add_argument(
-        "--calendar", action="append", help="a year's working-day schedule (JSON/TOML)"
-    )
+    ev.add_argument("--calendar", action="append", help="a year's working-day schedule (JSON/TOML)")
     ev.add_argument("--all", action="store_true", help="show every verdict in full")
     ev.set_defaults(run=cmd_evaluate)
 

@@ -81,7 +81,7 @@ def _chain(expr: n.Expr) -> tuple[str, tuple[str, ...]] | None:
 
 
 def _project(value: Any, key: str) -> Any:
-    out = []
+    out: list[Any] = []
     for item in value:
         if isinstance(item, tuple):
             out.extend(x[key] for x in item if isinstance(x, dict) and key in x)

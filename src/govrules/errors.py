@@ -86,9 +86,7 @@ class PolicyErrors(PolicyError):
 class FactsError(GovrulesError):
     """Facts that do not fit the vocabulary; ``path`` names the offending fact."""
 
-    def __init__(
-        self, path: str, expected: str, found: str, *, hint: str | None = None
-    ) -> None:
+    def __init__(self, path: str, expected: str, found: str, *, hint: str | None = None) -> None:
         self.path = path
         self.expected = expected
         self.found = found
@@ -108,7 +106,7 @@ class CalendarError(GovrulesError):
         span = f" (it covers {covered[0]}–{covered[1]})" if covered else ""
         super().__init__(
             f"the working-day calendar has no schedule for {year}{span}; "
-            f"supply it with evaluate(..., calendar=WorkdayCalendar.default().with_year_file(path)), "
-            f"`--calendar FILE` on the command line, or ship `calendar/{year}.json` in the "
-            f"policy folder (format: docs/calendar.md)"
+            "supply it with evaluate(..., calendar=WorkdayCalendar.default()"
+            ".with_year_file(path)), `--calendar FILE` on the command line, or ship "
+            f"`calendar/{year}.json` in the policy folder (format: docs/calendar.md)"
         )

@@ -71,9 +71,7 @@ def run_examples(
             jurisdiction = example.jurisdiction or pid
             on = example.on or dt.date.today()
             try:
-                decision = evaluate(
-                    _facts(example.facts), jurisdiction, on, policies=policies
-                )
+                decision = evaluate(_facts(example.facts), jurisdiction, on, policies=policies)
             except GovrulesError as err:
                 for expect in example.expects:
                     yield ExampleResult(pid, example.name, expect, False, f"error: {err}")

@@ -196,7 +196,7 @@ def resolve(policies: Mapping[str, n.Policy], ruleset_id: str) -> RuleSet:
 
     if measure.base is None:
         params = tuple((p.name, p.value) for p in policy.params)
-        obligations = tuple(
+        roots = tuple(
             Obligation(
                 rule.name,
                 (
@@ -214,7 +214,7 @@ def resolve(policies: Mapping[str, n.Policy], ruleset_id: str) -> RuleSet:
             )
             for rule in policy.rules
         )
-        return RuleSet(measure, (measure,), obligations, (), params, own_unchecked)
+        return RuleSet(measure, (measure,), roots, (), params, own_unchecked)
 
     base = resolve(policies, measure.base)
     params_map = dict(base.params)
@@ -259,8 +259,10 @@ def resolve(policies: Mapping[str, n.Policy], ruleset_id: str) -> RuleSet:
             cites, _unmapped = renumber(last.cites, mapping)
         else:
             cites = last.cites
-        origin = override.name_span if override is not None else (
-            own_params[changed[0]].span if changed else last.origin
+        origin = (
+            override.name_span
+            if override is not None
+            else (own_params[changed[0]].span if changed else last.origin)
         )
         version = Version(
             obligation=ob.id,

@@ -172,9 +172,7 @@ def load(folder: str | os.PathLike[str] | None) -> Library:
     path = Path(folder)
     if not path.is_dir():
         raise GovrulesError(f"policy folder '{folder}' does not exist or is not a folder")
-    stamp = tuple(
-        sorted((str(p), p.stat().st_mtime) for p in path.rglob("*") if p.is_file())
-    )
+    stamp = tuple(sorted((str(p), p.stat().st_mtime) for p in path.rglob("*") if p.is_file()))
     key = (str(path.resolve()), stamp)
     if key not in _FOLDERS:
         _FOLDERS.clear()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from typing import Union
 
 import attrs
 
@@ -113,8 +112,8 @@ class Unary:
     span: Span = attrs.field(eq=False)
 
 
-Expr = Union[Number, Quantity, String, DateLit, Bool, Name, Field, Call, ListLit, Binary, Unary]
-Literal = Union[Number, Quantity, String, DateLit, Bool, Name, ListLit]
+Expr = Number | Quantity | String | DateLit | Bool | Name | Field | Call | ListLit | Binary | Unary
+Literal = Number | Quantity | String | DateLit | Bool | Name | ListLit
 
 # --- declarations ------------------------------------------------------------------
 
