@@ -92,6 +92,19 @@ def _objects(name: str, *fields: Field) -> Field:
     return Field(name, "list", fields=fields)
 
 
+# 新开设政务新媒体需报备的材料 (路居镇制度第十四条, 澄江市气象局制度第十七条), in their order.
+MATERIALS = (
+    "registration_form",
+    "meeting_minutes",
+    "staffing",
+    "review_mechanism",
+    "security_operations",
+    "map_usage",
+    "name_and_design",
+    "outsourcing_agreement",
+    "news_license",
+)
+
 SCHEMA: Field = _object(
     "facts",
     _object("period", _date("start"), _date("end")),
@@ -144,6 +157,11 @@ SCHEMA: Field = _object(
             _date("approved_on"),
             _bool("collective_decision"),
             _bool("leader_approved"),
+            # Extensions beyond CONTRACT §3 (docs/facts.md): the filing systems and materials
+            # that the Luju and Chengjiang measures name.
+            _bool("filed_national_system"),
+            _bool("filed_city_system"),
+            Field("materials", "list", item="enum", values=MATERIALS),
         ),
         _objects(
             "posts",
@@ -163,6 +181,7 @@ SCHEMA: Field = _object(
         _bool("mobile_vpn"),
         _bool("staff_trained"),
         Field("notices", "int"),
+        _bool("outsourced"),
     ),
     _object(
         "website",
