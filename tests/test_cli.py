@@ -223,3 +223,37 @@ def test_usage_errors_exit_two_without_traceback() -> None:
 def test_help_works(command: str) -> None:
     """Help is available for the command and its subcommands."""
     assert run(*command.split()).returncode == 0
+
+
+def test_coverage_accounts_for_every_article_of_every_document(capsys: Any) -> None:
+    """Every article of every shipped document is encoded or declared not checkable."""
+    from govrules.coverage import coverage
+    from govrules.library import bundled
+
+    library = bundled()
+    for pid in library.own:
+        cov = coverage(library, pid)
+        assert cov.articles, pid
+        assert [a.label for a in cov.missing] == [], pid
+    assert main(["coverage"]) == 0
+    out = capsys.readouterr().out
+    assert "第十七条" in out
+    assert "filing_deadline" in out
+
+
+def test_coverage_fails_for_an_unaccounted_article(tmp_path: Path, capsys: Any) -> None:
+    """A policy that leaves an article unaccounted makes `coverage` exit 1 and name it."""
+    (tmp_path / "texts").mkdir()
+    (tmp_path / "texts" / "t.txt").write_text(
+        "测试办法\n第一条 单位应当备案。\n第二条 本办法自公布之日起施行。\n", encoding="utf-8"
+    )
+    (tmp_path / "t.rules").write_text(
+        'ruleset t { title "《测试办法》" issuer "测试" level county jurisdiction "测试"\n'
+        '  effective 2024-01-01 text "texts/t.txt" }\n'
+        'unchecked 第二条 because "施行日期"\n',
+        encoding="utf-8",
+    )
+    assert main(["coverage", "--policies", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "第一条" in out
+    assert "missing" in out

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from govrules.calendar import WorkdayCalendar
+from govrules.coverage import DocumentCoverage, coverage
 from govrules.errors import FactsError, GovrulesError, PolicyError
 from govrules.evaluate import evaluate
 from govrules.examples import run_examples
@@ -142,8 +143,41 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_VIOLATIONS if errors else EXIT_OK
 
 
+def render_coverage(cov: DocumentCoverage) -> str:
+    """Return one document's article coverage as a table for the terminal."""
+    counts = {s: sum(1 for a in cov.articles if a.status == s) for s in STATUSES}
+    head = f"{cov.ruleset} {cov.title}: {len(cov.articles)} articles, " + ", ".join(
+        f"{counts[s]} {s}" for s in STATUSES
+    )
+    lines = [head]
+    for a in cov.articles:
+        detail = ", ".join(a.rules) if a.rules else (a.unchecked or "NOT ACCOUNTED FOR")
+        # Labels are CJK: pad with ideographic spaces so the columns line up in a terminal.
+        lines.append(f"    {a.label.ljust(6, chr(0x3000))} {a.status:9} {detail}")
+    return "\n".join(lines)
+
+
+STATUSES = ("encoded", "unchecked", "missing")
+
+
+def cmd_coverage(args: argparse.Namespace) -> int:
+    """Print which rules encode each article of each document, or why none does."""
+    library = load(args.policies)
+    library.raise_errors()
+    missing = 0
+    ids = [args.ruleset] if getattr(args, "ruleset", None) else sorted(library.own)
+    for pid in ids:
+        library.ruleset(pid)  # raises a clear error for an unknown id
+        cov = coverage(library, pid)
+        missing += len(cov.missing)
+        print(render_coverage(cov))
+    return EXIT_VIOLATIONS if missing else EXIT_OK
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     """List the rule sets and their relations."""
+    if args.coverage:
+        return cmd_coverage(args)
     library = load(args.policies)
     library.raise_errors()
     for pid in sorted(library.own):
@@ -212,7 +246,15 @@ def build_parser() -> argparse.ArgumentParser:
     ls = sub.add_parser("list", help="list rule sets and their relations")
     ls.add_argument("--policies", help="policy folder to use instead of the bundled one")
     ls.add_argument("--verbose", "-v", action="store_true", help="also list each obligation")
+    ls.add_argument(
+        "--coverage", action="store_true", help="show how every article is accounted for"
+    )
     ls.set_defaults(run=cmd_list)
+
+    co = sub.add_parser("coverage", help="how every article of each document is accounted for")
+    co.add_argument("ruleset", nargs="?", help="one rule-set id (default: all)")
+    co.add_argument("--policies", help="policy folder to use instead of the bundled one")
+    co.set_defaults(run=cmd_coverage)
 
     te = sub.add_parser("test", help="run the examples written in the policies")
     te.add_argument("path", nargs="?", help="policy folder (default: bundled policies)")
