@@ -49,15 +49,8 @@ class CompiledObligation:
 def citation(library: Library, measure: Measure, cite: Any) -> Citation:
     """Return the public Citation of one of a measure's citations, with the source's text."""
     doc: Document | None = library.documents.get(measure.id)
-    text = ""
-    if doc is not None and doc.has(cite.article):
-        article = doc.article(cite.article)
-        text = article.text
-        if cite.paragraph is not None and cite.paragraph <= len(article.paragraphs):
-            para = article.paragraph(cite.paragraph)
-            text = para.text
-            if cite.item is not None and cite.item <= len(para.items):
-                text = para.items[cite.item - 1].text
+    found = doc.unit_text(cite.article, cite.paragraph, cite.item) if doc is not None else None
+    text = found or ""
     return Citation(
         document=measure.id,
         title=measure.title,

@@ -227,6 +227,26 @@ class Document:
         name = self.key or "the document"
         raise TextLookupError(f"{name} has no article {n} (it has {_ranges(self.numbers)})")
 
+    def unit_text(self, article: int, paragraph: int | None, item: int | None) -> str | None:
+        """Return the text of a cited 条, 款 or 项, or None if the document lacks it.
+
+        An item cited without a paragraph (第十四条第八项) belongs to the first paragraph,
+        as in an article of one paragraph.
+        """
+        if not self.has(article):
+            return None
+        found = self.article(article)
+        if paragraph is None and item is not None:
+            paragraph = 1
+        if paragraph is None:
+            return found.text
+        if not 1 <= paragraph <= len(found.paragraphs):
+            return None
+        para = found.paragraph(paragraph)
+        if item is None:
+            return para.text
+        return para.items[item - 1].text if 1 <= item <= len(para.items) else None
+
 
 def _ranges(numbers: Sequence[int]) -> str:
     """Return ``numbers`` as compact runs: 1–39, 49."""

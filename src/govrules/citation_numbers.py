@@ -1,0 +1,65 @@
+"""Do the numbers of a rule set's values appear in the articles they cite?
+
+A parameter ``filing_period = 7 workdays cites 第十七条第一款`` is only as good as its
+citation: the text of 第十七条第一款 must say 7 (as ``7``, ``７`` or ``七``). Fourteen days
+may be written as two weeks (``每２周``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from govrules import nodes as n
+from govrules.texts import Document, to_chinese_numeral
+
+_FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+def spellings(amount: int, unit: str | None) -> tuple[str, ...]:
+    """Return the ways a source text may write ``amount`` of ``unit``."""
+    forms = [str(amount), str(amount).translate(_FULL_WIDTH), to_chinese_numeral(amount)]
+    if unit == "days" and amount % 7 == 0:
+        weeks = amount // 7
+        forms += [
+            f"{w}周" for w in (str(weeks), str(weeks).translate(_FULL_WIDTH), to_chinese_numeral(weeks))
+        ]
+    return tuple(forms)
+
+
+def appears(amount: int, unit: str | None, text: str) -> bool:
+    """Return whether ``text`` states ``amount`` (not as part of a longer number)."""
+    for form in spellings(amount, unit):
+        if form.isdigit() or form.translate(str.maketrans("０１２３４５６７８９", "0123456789")).isdigit():
+            pattern = rf"(?<![0-9０-９]){re.escape(form)}(?![0-9０-９])"
+        elif form.endswith("周"):
+            pattern = re.escape(form)
+        else:
+            pattern = rf"(?<![一二三四五六七八九十百零〇]){re.escape(form)}(?![一二三四五六七八九十百零〇])"
+        if re.search(pattern, text):
+            return True
+    return False
+
+
+def unsupported(
+    doc: Document, value: n.Expr, cites: tuple[n.Citation, ...]
+) -> Iterator[tuple[int, str]]:
+    """Yield (number, labels) for numbers of ``value`` that none of ``cites`` states."""
+    amounts: list[tuple[int, str | None]] = []
+    items = value.items if isinstance(value, n.ListLit) else (value,)
+    for item in items:
+        if isinstance(item, n.Quantity):
+            amounts.append((item.amount, item.unit))
+        elif isinstance(item, n.Number):
+            amounts.append((item.value, None))
+    if not amounts or not cites:
+        return
+    texts = [
+        t for c in cites if (t := doc.unit_text(c.article, c.paragraph, c.item)) is not None
+    ]
+    if not texts:
+        return  # the citation itself is reported missing elsewhere
+    labels = "、".join(c.label for c in cites)
+    for amount, unit in amounts:
+        if not any(appears(amount, unit, t) for t in texts):
+            yield amount, labels
