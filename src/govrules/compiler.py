@@ -83,11 +83,47 @@ def _chain(expr: n.Expr) -> tuple[str, tuple[str, ...]] | None:
 def _project(value: Any, key: str) -> Any:
     out: list[Any] = []
     for item in value:
-        if isinstance(item, tuple):
+        if type(item) is dict:
+            # Validated facts are plain dicts: test for one first, it is the usual item.
+            if key in item:
+                out.append(item[key])
+        elif isinstance(item, tuple):
             out.extend(x[key] for x in item if isinstance(x, dict) and key in x)
         elif isinstance(item, dict) and key in item:
             out.append(item[key])
     return tuple(out)
+
+
+def _either(a: Any, b: Any) -> Missing:
+    """Return the Missing naming the paths of whichever of ``a`` and ``b`` is Missing.
+
+    The common case has one Missing operand, whose paths already are the union: return it
+    rather than building an equal one (Missing is a value, compared by its paths).
+    """
+    if not isinstance(b, Missing):
+        return a  # type: ignore[no-any-return]
+    if not isinstance(a, Missing):
+        return b
+    return Missing.union((a, b))
+
+
+def _lookup_one(root: str, key: str, suffix: str) -> Fn:
+    """Return a closure reading ``root.key``, the most common path, without the general loop."""
+    where = "@" + root
+
+    def get(env: Env) -> Any:
+        value = env.get(root, NOT_COMPUTED)
+        if type(value) is dict:
+            if key in value:
+                return value[key]
+            return Missing(frozenset((env[where] + suffix,)))
+        if isinstance(value, Missing):
+            return value
+        if type(value) is tuple:
+            return _project(value, key)
+        raise EvaluationError(f"{env[where]}{suffix}: not an object")
+
+    return get
 
 
 def _truth(value: Any) -> bool | Missing:
@@ -162,6 +198,8 @@ class Compiler:
                 return lambda env: constant
             raise EvaluationError(f"'{root}' has no fields")
         suffixes = tuple("." + ".".join(keys[: i + 1]) for i in range(len(keys)))
+        if len(keys) == 1:
+            return _lookup_one(root, keys[0], suffixes[0])
 
         def get(env: Env) -> Any:
             value = env.get(root, NOT_COMPUTED)
@@ -207,7 +245,8 @@ class Compiler:
             values = [f(env) for f in args]
             for v in values:
                 if isinstance(v, Missing):
-                    return Missing.union(values)
+                    missing = [w for w in values if isinstance(w, Missing)]
+                    return missing[0] if len(missing) == 1 else Missing.union(missing)
             result = impl(env["$calendar"], *values)
             if result is None:
                 return Missing(frozenset((f"{e.function}(…) of an empty list",)))
@@ -245,38 +284,44 @@ class Compiler:
         if op == "and":
 
             def and_(env: Env) -> Any:
-                a = _truth(left(env))
+                # Plain booleans skip _truth; anything else goes through it, in the same order.
+                a = left(env)
                 if a is False:
                     return False
-                b = _truth(right(env))
+                if a is not True:
+                    a = _truth(a)
+                b = right(env)
                 if b is False:
                     return False
-                if isinstance(a, Missing) or isinstance(b, Missing):
-                    return Missing.union((a, b))
-                return True
+                if a is True and b is True:
+                    return True
+                return _either(a, _truth(b))
 
             return and_
         if op == "or":
 
             def or_(env: Env) -> Any:
-                a = _truth(left(env))
+                a = left(env)
                 if a is True:
                     return True
-                b = _truth(right(env))
+                if a is not False:
+                    a = _truth(a)
+                b = right(env)
                 if b is True:
                     return True
-                if isinstance(a, Missing) or isinstance(b, Missing):
-                    return Missing.union((a, b))
-                return False
+                if a is False and b is False:
+                    return False
+                return _either(a, _truth(b))
 
             return or_
         compare = _OPERATORS[op]
+        shifts = op in ("+", "-")
 
         def apply(env: Env) -> Any:
             a, b = left(env), right(env)
             if isinstance(a, Missing) or isinstance(b, Missing):
-                return Missing.union((a, b))
-            if op in ("+", "-") and isinstance(a, dt.date) and isinstance(b, Duration):
+                return _either(a, b)
+            if shifts and isinstance(a, dt.date) and isinstance(b, Duration):
                 return shift(env["$calendar"], a, b, 1 if op == "+" else -1)
             try:
                 return compare(a, b)
@@ -311,11 +356,11 @@ class Compiler:
             kept, unknown = [], []
             for i, item in enumerate(items):
                 env["each"], env["@each"] = item, f"{base}[{i}]"
-                verdict = _truth(cond(env))
-                if isinstance(verdict, Missing):
-                    unknown.append(verdict)
-                elif verdict:
+                verdict = cond(env)
+                if verdict is True:
                     kept.append(item)
+                elif verdict is not False:
+                    unknown.append(_truth(verdict))
             env["each"], env["@each"] = saved
             if unknown:
                 return Missing.union(unknown)

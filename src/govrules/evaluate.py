@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -28,6 +29,26 @@ class CompiledVersion:
     version: Version
     compiled: Compiled
     citations: tuple[Citation, ...]
+    # What every verdict of this version repeats, worked out once per rule set rather than
+    # once per verdict: the rule's id, its trace step, and the explanation's head
+    # 「title」（clause）： for the usual case (see ``head``).
+    rule: str
+    title: str
+    measure_step: Step
+    usual_head: str
+    bare_head: str
+    # The rule set's effective date when this version belongs to another measure: a verdict
+    # governed by an earlier date gets a clause noting that the rule set was not yet in
+    # force, which names the date and so cannot be prepared. None: no verdict needs it.
+    note_before: dt.date | None
+
+    def head(self, top: Measure, when: dt.date | None) -> str:
+        """Return 「title」（clause）： of a verdict governed by ``when`` (None: unknown)."""
+        if when is None:
+            return self.bare_head
+        if self.note_before is not None and when < self.note_before:
+            return _head(self.title, _measure_clause(self.version, self.citations, top, when))
+        return self.usual_head
 
 
 @attrs.frozen
@@ -74,6 +95,34 @@ def _citations(library: Library, version: Version) -> tuple[Citation, ...]:
     return tuple(out)
 
 
+def _compile_version(
+    library: Library, ob: Obligation, v: Version, subject: str, top: Measure
+) -> CompiledVersion:
+    """Return one version compiled, with the parts of its verdicts that never change."""
+    title = v.rule.title or ob.id
+    citations = _citations(library, v)
+    # _measure_clause adds its dated note only to a version of another measure, and only
+    # before the rule set's effective date; on or after it (or with no such date) the clause
+    # is the same for every verdict.
+    note_before = top.effective if v.measure.id != top.id else None
+    usual = _measure_clause(v, citations, top, note_before or dt.date.max)
+    return CompiledVersion(
+        v,
+        Compiler(v.param_map(), SUBJECT_ROOTS[subject]).rule(v.rule),
+        citations,
+        rule=f"{v.measure.id}.{ob.id}",
+        title=title,
+        measure_step=Step("measure", v.measure.id),
+        usual_head=_head(title, usual),
+        bare_head=_head(title, f"依据{v.measure.title}"),
+        note_before=note_before,
+    )
+
+
+def _head(title: str, clause: str) -> str:
+    return f"「{title}」（{clause}）："
+
+
 def compile_ruleset(library: Library, ruleset: RuleSet) -> tuple[CompiledObligation, ...]:
     """Return the rule set's obligations compiled, cached on the library."""
     key = ("compiled", ruleset.id)
@@ -84,12 +133,7 @@ def compile_ruleset(library: Library, ruleset: RuleSet) -> tuple[CompiledObligat
     for ob in ruleset.obligations:
         subject = ob.latest.rule.subject or "unit"
         versions = tuple(
-            CompiledVersion(
-                v,
-                Compiler(v.param_map(), SUBJECT_ROOTS[subject]).rule(v.rule),
-                _citations(library, v),
-            )
-            for v in ob.versions
+            _compile_version(library, ob, v, subject, ruleset.measure) for v in ob.versions
         )
         out.append(CompiledObligation(ob, subject, versions))
     result = tuple(out)
@@ -140,16 +184,23 @@ def _base_env(data: Mapping[str, Any], on: dt.date, cal: WorkdayCalendar) -> dic
 
 
 def _render(parts: tuple[Any, ...], env: dict[str, Any]) -> str:
-    return "".join(p if isinstance(p, str) else show(p(env)) for p in parts)
+    return "".join([p if isinstance(p, str) else show(p(env)) for p in parts])
 
 
-def _measure_clause(cv: CompiledVersion, top: Measure, when: dt.date) -> str:
-    v = cv.version
+@functools.lru_cache(maxsize=4096)
+def _date_step(when: dt.date) -> Step:
+    """Return the trace step of a governing date; most verdicts of a run share ``on``."""
+    return Step("governing_date", str(when))
+
+
+def _measure_clause(
+    v: Version, citations: tuple[Citation, ...], top: Measure, when: dt.date
+) -> str:
     clause = f"依据{v.measure.title}"
-    if cv.citations:
-        own = [c.label for c in cv.citations if c.document == v.measure.id]
+    if citations:
+        own = [c.label for c in citations if c.document == v.measure.id]
         clause += "、".join(own)
-    general = [c for c in cv.citations if c.document != v.measure.id]
+    general = [c for c in citations if c.document != v.measure.id]
     if general:
         by_doc: dict[str, list[str]] = {}
         for c in general:
@@ -158,9 +209,8 @@ def _measure_clause(cv: CompiledVersion, top: Measure, when: dt.date) -> str:
     notes = []
     if not v.start_known:
         notes.append(f"{v.measure.title}未载明施行日期，按其上位规定施行之日起适用，结论以此为前提")
-    if v.measure.id != top.id and (top.effective is None or when < top.effective):
-        if top.effective is not None:
-            notes.append(f"{top.title}自{top.effective}起施行，{when}时尚未施行")
+    if v.measure.id != top.id and top.effective is not None and when < top.effective:
+        notes.append(f"{top.title}自{top.effective}起施行，{when}时尚未施行")
     return clause + ("；" + "；".join(notes) if notes else "")
 
 
@@ -193,10 +243,10 @@ def judge(
             obligation=cob.obligation.id,
             measure=first.measure.id,
             governing_date=when,
-            trace=(Step("governing_date", str(when)),),
+            trace=(_date_step(when),),
         )
     compiled = cv.compiled
-    trace = [Step("governing_date", str(when)), Step("measure", cv.version.measure.id)]
+    trace = [_date_step(when), cv.measure_step]
     outcome: Outcome
     result: Any = True
     for cond in compiled.when:
@@ -224,7 +274,7 @@ def judge(
                 raise EvaluationError(f"a requirement gave {value!r}, not true or false")
         if outcome is Outcome.COMPLIANT and unknown:
             outcome = Outcome.UNDETERMINED
-            result = Missing.union(unknown)
+            result = unknown[0] if len(unknown) == 1 else Missing.union(unknown)
     missing = result if isinstance(result, Missing) else None
     return _verdict(cob, cv, subject, outcome, env, missing, when, top, tuple(trace))
 
@@ -240,26 +290,24 @@ def _verdict(
     top: Measure,
     trace: tuple[Step, ...],
 ) -> Verdict:
-    v = cv.version
-    title = v.rule.title or cob.obligation.id
-    clause = _measure_clause(cv, top, when) if when is not None else f"依据{v.measure.title}"
-    body = _render(cv.compiled.explain, env) if outcome is not Outcome.NOT_APPLICABLE else ""
     if outcome is Outcome.NOT_APPLICABLE:
         body = "适用条件不满足"
-    text = f"{outcome.chinese}「{title}」（{clause}）：{body}"
+    else:
+        body = _render(cv.compiled.explain, env)
+    text = f"{outcome.chinese}{cv.head(top, when)}{body}"
     paths: tuple[str, ...] = ()
     if outcome is Outcome.UNDETERMINED and missing is not None:
         paths = tuple(sorted(missing.paths))
         text += f"。缺少事实：{'、'.join(paths)}"
     return Verdict(
-        rule=f"{v.measure.id}.{cob.obligation.id}",
+        rule=cv.rule,
         subject=subject,
         outcome=outcome,
         citations=cv.citations,
         explanation=text,
         missing=paths,
         obligation=cob.obligation.id,
-        measure=v.measure.id,
+        measure=cv.version.measure.id,
         governing_date=when,
         trace=trace,
     )
@@ -311,9 +359,18 @@ def run(
     base = _base_env(data, on, cal)
     verdicts = []
     top = ruleset.measure
+    # Most obligations share a subject kind (most of yunnan's are about accounts): list each
+    # kind's subjects and their environments once per run. Every verdict still gets its own
+    # copy, because lets and ``where`` write into the environment.
+    subjects: dict[str, list[tuple[str, dict[str, Any]]]] = {}
     for cob in compile_ruleset(library, ruleset):
-        for subject, bindings in _subjects(cob.subject, data):
-            env = {**base, **bindings}
+        if cob.subject not in subjects:
+            subjects[cob.subject] = [
+                (subject, {**base, **bindings})
+                for subject, bindings in _subjects(cob.subject, data)
+            ]
+        for subject, shared in subjects[cob.subject]:
+            env = shared.copy()
             try:
                 verdicts.append(judge(cob, env, subject, on, top))
             except EvaluationError as err:

@@ -100,6 +100,11 @@ def _gaps(
     return tuple(runs)
 
 
+def _without(_cal: WorkdayCalendar, wanted: Sequence[object], given: Sequence[object]) -> tuple[object, ...]:
+    present = set(given)
+    return tuple(x for x in wanted if x not in present)
+
+
 FUNCTIONS: dict[str, Function] = {
     f.name: f
     for f in (
@@ -122,6 +127,7 @@ FUNCTIONS: dict[str, Function] = {
             "working days from start to end (inclusive) on which no date of the list falls",
             _workdays_without,
         ),
+        Function("without", 2, 2, "the items of the first list missing from the second", _without),
         Function(
             "gaps",
             4,
