@@ -18,10 +18,22 @@ from govrules.compiler import PLACEHOLDER, SUBJECT_ROOTS
 from govrules.errors import PolicyError
 from govrules.functions import FUNCTIONS
 from govrules.source import Span
-from govrules.texts import Document
+from govrules.texts import Document, label, to_chinese_numeral
 
 LEVELS = ("province", "prefecture", "county", "town", "bureau")
 REQUIRED_HEADER = ("title", "issuer", "level", "jurisdiction", "effective", "text")
+HEADER_HINTS = {
+    "title": 'add `title "《…》"`, the document\'s title as printed',
+    "issuer": 'add `issuer "…"`, the office that issued the document',
+    "level": "add `level …`, one of " + ", ".join(LEVELS),
+    "jurisdiction": 'add `jurisdiction "…"`, the area the document governs',
+    "effective": "add `effective YYYY-MM-DD`, or `effective unknown` if the text gives no date",
+    "text": 'add `text "texts/….txt"`, the source text that the citations point into',
+}
+ARTICLE_LABEL = re.compile(
+    r"第[一二三四五六七八九十百零〇0-9０-９]+条(?:第[一二三四五六七八九十百零〇0-9０-９]+款)?"
+    r"(?:第[一二三四五六七八九十百零〇0-9０-９]+项)?"
+)
 SUBJECT_PATHS = {
     "account": ("accounts",),
     "event": ("accounts", "events"),
@@ -133,8 +145,8 @@ def check_header(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
             yield diagnostic(
                 policy,
                 h.span,
-                f"rule set '{h.id}' has no '{key}'",
-                hint=f"add a line `{key} …` inside the ruleset block",
+                f"rule set '{h.id}' has no '{key}' in its header",
+                hint=HEADER_HINTS[key],
             )
     level = h.get("level")
     if level is not None and level.value not in LEVELS:
@@ -146,13 +158,27 @@ def check_header(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
         )
     relations = [f for f in h.fields if f.key in ("adapts", "within")]
     for extra in relations[1:]:
-        yield diagnostic(policy, extra.span, "a rule set has at most one base (adapts or within)")
-    counts: dict[str, int] = {}
+        first = relations[0]
+        yield diagnostic(
+            policy,
+            extra.span,
+            f"a second base '{extra.value}': rule set '{h.id}' already has "
+            f"`{first.key} {first.value}` (line {first.span.line})",
+            hint="a rule set either adapts one base or is within one; keep one of the lines",
+        )
+    seen: dict[str, n.HeaderField] = {}
     for f in h.fields:
-        if f.key != "note":
-            counts[f.key] = counts.get(f.key, 0) + 1
-            if counts[f.key] == 2:
-                yield diagnostic(policy, f.span, f"'{f.key}' is given twice in the header")
+        if f.key in ("note", "adapts", "within"):
+            continue
+        if f.key in seen:
+            yield diagnostic(
+                policy,
+                f.span,
+                f"'{f.key}' is given twice in the header of rule set '{h.id}'",
+                hint=f"the first is on line {seen[f.key].span.line}; keep one",
+            )
+        else:
+            seen[f.key] = f
     stem = policy.source.path.replace("\\", "/").rsplit("/", 1)[-1].removesuffix(".rules")
     if stem != h.id and not policy.source.path.startswith("<"):
         yield diagnostic(
@@ -169,7 +195,7 @@ def check_base(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
     rel = policy.header.relation
     if rel is None:
         return
-    kind, base_id, span = rel
+    _kind, base_id, span = rel
     if base_id not in ctx.policies:
         yield diagnostic(
             policy,
@@ -183,7 +209,12 @@ def check_base(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
     while True:
         if current.id in seen:
             cycle = " -> ".join([*seen, current.id])
-            yield diagnostic(policy, span, f"the bases form a cycle: {cycle}")
+            yield diagnostic(
+                policy,
+                span,
+                f"the bases form a cycle: {cycle}",
+                hint="a rule set cannot build on itself, directly or through its bases",
+            )
             return
         seen.append(current.id)
         nxt = current.header.relation
@@ -193,25 +224,43 @@ def check_base(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
 
 
 def check_duplicates(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
-    """Rule, parameter, let, repeal and example names are each defined once."""
+    """Rule, parameter, let, repeal, renumbering and example names are each defined once."""
+    first_rule: dict[str, n.Rule] = {}
+    for rule in policy.rules:
+        prior = first_rule.setdefault(rule.name, rule)
+        if prior is rule:
+            continue
+        line = prior.name_span.line
+        if rule.override == prior.override:
+            kind = "override" if rule.override else "rule"
+            message = f"{kind} '{rule.name}' is defined twice"
+            hint = f"the first definition is on line {line}; merge them or rename one"
+        else:
+            message = f"'{rule.name}' is both defined and overridden in rule set '{policy.id}'"
+            hint = f"the other is on line {line}; a rule set overrides only its base's rules"
+        yield diagnostic(policy, rule.name_span, message, hint=hint)
     groups: list[tuple[str, list[tuple[str, Span]]]] = [
-        ("rule", [(r.name, r.name_span) for r in policy.rules]),
-        ("parameter", [(p.name, p.span) for p in policy.params]),
-        ("repeal", [(r.name, r.span) for r in policy.repeals]),
-        ("example", [(e.name, e.span) for e in policy.examples]),
-        ("renumbering of", [(r.old.label, r.span) for r in policy.renumbers]),
+        ("parameter '{}' is defined twice", [(p.name, p.span) for p in policy.params]),
+        ("'{}' is repealed twice", [(r.name, r.span) for r in policy.repeals]),
+        ('example "{}" is defined twice', [(e.name, e.span) for e in policy.examples]),
+        ("{} is renumbered twice", [(r.old.label, r.old.span) for r in policy.renumbers]),
     ]
     for rule in policy.rules:
-        groups.append((f"let in rule '{rule.name}'", [(x.name, x.span) for x in rule.lets]))
-    for what, named in groups:
+        groups.append(
+            (
+                f"let '{{}}' is defined twice in rule '{rule.name}'",
+                [(x.name, x.span) for x in rule.lets],
+            )
+        )
+    for template, named in groups:
         first: dict[str, Span] = {}
         for name, span in named:
             if name in first:
                 yield diagnostic(
                     policy,
                     span,
-                    f"{what} '{name}' is defined twice",
-                    hint=f"the first definition is on line {first[name].line}",
+                    template.format(name),
+                    hint=f"the first is on line {first[name].line}; keep one",
                 )
             else:
                 first[name] = span
@@ -227,15 +276,28 @@ def check_layering(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
                 yield diagnostic(
                     policy,
                     rule.name_span,
-                    f"override of '{rule.name}' in a rule set without a base",
+                    f"override of '{rule.name}', but rule set '{policy.id}' has no base",
                     hint="declare `adapts ID` or `within ID` in the header, or write `rule`",
                 )
-        for item in (*policy.repeals, *policy.renumbers):
-            yield diagnostic(policy, item.span, "repeal and renumber need a base rule set")
+        for repeal in policy.repeals:
+            yield diagnostic(
+                policy,
+                repeal.span,
+                f"repeal of '{repeal.name}', but rule set '{policy.id}' has no base",
+                hint="repeal drops a rule of the base named by `adapts ID` in the header",
+            )
+        for ren in policy.renumbers:
+            yield diagnostic(
+                policy,
+                ren.old.span,
+                f"renumber of {ren.old.label}, but rule set '{policy.id}' has no base",
+                hint="renumber maps an article of the base named by `adapts ID` in the header",
+            )
         return
     kind, base_id, _ = rel
     if base_id not in ctx.policies:
         return
+    overridden = {r.name: r for r in policy.rules if r.override}
     for rule in policy.rules:
         if rule.override and rule.name not in inherited:
             yield diagnostic(
@@ -244,13 +306,14 @@ def check_layering(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
                 f"unknown rule '{rule.name}' in base '{base_id}'",
                 hint=_did_you_mean(rule.name, inherited),
             )
-        elif not rule.override and rule.name in inherited:
+        elif not rule.override and rule.name in inherited and rule.name not in overridden:
             _, owner = inherited[rule.name]
             yield diagnostic(
                 policy,
                 rule.name_span,
-                f"rule '{rule.name}' is already defined in '{owner.id}'",
-                hint=f"write `override {rule.name} {{ … }}` to change it",
+                f"rule '{rule.name}' is already defined in '{owner.id}', a base of '{policy.id}'",
+                hint=f"write `override {rule.name} {{ … }}` to change it, or give the new "
+                "rule another name",
             )
         elif rule.override and rule.subject is not None:
             base_rule = inherited[rule.name][0]
@@ -262,7 +325,6 @@ def check_layering(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
                     f"from '{base_rule.subject}' to '{rule.subject}'",
                     hint="write a new rule for another subject",
                 )
-    overridden = {r.name for r in policy.rules if r.override}
     for repeal in policy.repeals:
         if repeal.name not in inherited:
             yield diagnostic(
@@ -273,14 +335,23 @@ def check_layering(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
             )
             continue
         if repeal.name in overridden:
-            yield diagnostic(policy, repeal.span, f"'{repeal.name}' is both overridden and repealed")
-        if kind == "within":
-            base_rule, owner = inherited[repeal.name]
-            where = ", ".join(c.label for c in base_rule.cites or ()) or "its article"
+            line = overridden[repeal.name].name_span.line
             yield diagnostic(
                 policy,
                 repeal.span,
-                f"'{policy.id}' is within '{base_id}' and cannot lift the obligation "
+                f"'{repeal.name}' is both overridden (line {line}) and repealed",
+                hint="keep the override to change the rule, or the repeal to drop it",
+            )
+        if kind == "within":
+            base_rule, owner = inherited[repeal.name]
+            # `repeal` carries no citation; an article named in its reason is the child's.
+            own = "、".join(ARTICLE_LABEL.findall(repeal.reason))
+            lifter = f": {_articles(policy, ())}{own}" if own else " and"
+            where = "、".join(c.label for c in base_rule.cites or ()) or "its article"
+            yield diagnostic(
+                policy,
+                repeal.span,
+                f"'{policy.id}' is within '{base_id}'{lifter} cannot lift the obligation "
                 f"'{repeal.name}' ({owner.id} {where})",
                 hint="a subordinate measure may add or tighten obligations, not repeal them",
             )
@@ -288,9 +359,11 @@ def check_layering(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
         for ren in policy.renumbers:
             yield diagnostic(
                 policy,
-                ren.span,
-                "renumber applies to a rule set that adapts its base, not one within it",
-                hint="cite the subordinate measure's own articles in an override",
+                ren.old.span,
+                f"'{policy.id}' is within '{base_id}', whose {ren.old.label} keeps its number: "
+                "renumber is for a rule set that adapts its base",
+                hint=f"to cite {ren.new.label} of '{policy.id}' as well, override the rule "
+                f"with `cites {ren.new.label}`",
             )
         return
     mapping = {r.old.article for r in policy.renumbers}
@@ -312,8 +385,15 @@ def check_layering(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
                     f"'{policy.id}' adapts '{owner.id}' but says nothing of {cite.label}, "
                     f"which the inherited rule '{name}' cites",
                     hint=f"add `renumber {cite.label} as 第…条`, override '{name}' with its own "
-                    f"`cites`, or `repeal {name} because \"…\"`",
+                    f'`cites`, or `repeal {name} because "…"`',
                 )
+
+
+def _articles(policy: n.Policy, cites: tuple[n.Citation, ...] | None) -> str:
+    """Return the cited articles with the document's title: 《…》第十七条第一款."""
+    title = str(policy.header.value("title") or f"'{policy.id}'")
+    labels = "、".join(c.label for c in cites or ())
+    return f"{title}{labels}" if labels else title
 
 
 def check_rules(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
@@ -329,24 +409,21 @@ def check_rules(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
             )
         if rule.override:
             continue
-        for clause, value in (
-            ("subject", rule.subject),
-            ("cites", rule.cites),
-            ("require", rule.requires),
+        for clause, value, hint in (
+            ("subject", rule.subject, "add `subject …`, one of " + ", ".join(SUBJECT_ROOTS)),
+            ("cites", rule.cites, "add `cites 第…条`, the article that imposes the obligation"),
+            ("require", rule.requires, "add `require …`, what a compliant subject satisfies"),
         ):
             if value is None:
                 yield diagnostic(
-                    policy,
-                    rule.name_span,
-                    f"rule '{rule.name}' has no '{clause}'",
-                    hint=f"add a `{clause} …` line to the rule",
+                    policy, rule.name_span, f"rule '{rule.name}' has no '{clause}'", hint=hint
                 )
         if rule.explain is None:
             yield diagnostic(
                 policy,
                 rule.name_span,
                 f"rule '{rule.name}' has no 'explain' template",
-                hint="verdicts explain themselves with it; add `explain \"…{name}…\"`",
+                hint='verdicts explain themselves with it; add `explain "…{name}…"`',
                 severity="warning",
             )
 
@@ -365,6 +442,32 @@ class Ty:
 
 
 ANY = Ty("any")
+
+# The kinds of Ty as messages name them.
+KIND_WORDS = {
+    "object": "an object",
+    "list": "a list",
+    "date": "a date",
+    "int": "a number",
+    "bool": "true or false",
+    "str": "a string",
+    "enum": "a value from a fixed list",
+    "duration": "a duration",
+    "run": "a run of days",
+    "literal": "a bare name",
+    "any": "a value",
+}
+
+
+def _described(ty: Ty) -> str:
+    """Return "account.name (a string)", or just "a number" for an unnamed value."""
+    kind = KIND_WORDS.get(ty.kind, ty.kind)
+    return f"{ty.label} ({kind})" if ty.label else kind
+
+
+def _is_a(ty: Ty) -> str:
+    """Return "account.name is a string" for a typed expression."""
+    return f"{ty.label or 'this'} is {KIND_WORDS.get(ty.kind, ty.kind)}"
 
 
 def _of_field(f: vocab.Field, label: str) -> Ty:
@@ -439,7 +542,11 @@ class Typer:
         if isinstance(e, n.Unary):
             operand = self.infer(e.operand)
             if e.op == "is empty" and operand.kind not in ("list", "any"):
-                self.error(e.span, f"'is empty' applies to a list, not to {operand.kind}")
+                self.error(
+                    e.span,
+                    f"'is empty' tests a list, and {_is_a(operand)}",
+                    "`is missing` tests whether a fact is given at all",
+                )
             return Ty("bool")
         return self.binary(e)
 
@@ -460,9 +567,11 @@ class Typer:
             if target.kind == "list":
                 return Ty("list", item=ty.item if ty.kind == "list" else ty, label=ty.label)
             return ty
-        return self.error(
-            e.span, f"'{e.name}': {target.label or target.kind} is a {target.kind}, not an object"
-        )
+        fn = FUNCTIONS.get(e.name)
+        hint = None
+        if fn is not None and fn.min_args == 1 and target.label:
+            hint = f"to get {fn.doc}, write {e.name}({target.label})"
+        return self.error(e.span, f"{_is_a(target)} and has no fact '{e.name}'", hint)
 
     def call(self, e: n.Call) -> Ty:
         fn = FUNCTIONS.get(e.function)
@@ -479,7 +588,12 @@ class Typer:
                 if fn.min_args == fn.max_args
                 else f"{fn.min_args} to {fn.max_args}"
             )
-            self.error(e.span, f"'{e.function}' takes {want} arguments, found {len(args)}")
+            plural = "" if want == "1" else "s"
+            self.error(
+                e.span,
+                f"'{e.function}' takes {want} argument{plural}, found {len(args)}",
+                f"{e.function}(…): {fn.doc}",
+            )
         if e.function in ("count",):
             return Ty("int")
         if e.function in ("year", "days_between", "workdays_between"):
@@ -498,7 +612,7 @@ class Typer:
         if e.op == "where":
             coll = self.infer(e.left)
             if coll.kind not in ("list", "any"):
-                self.error(e.left.span, "'where' filters a list, and this is not one")
+                self.error(e.left.span, f"'where' filters a list, and {_is_a(coll)}")
             saved = self.scope.get("each")
             self.scope["each"] = coll.item or ANY if coll.kind == "list" else ANY
             self.infer(e.right)
@@ -507,7 +621,13 @@ class Typer:
             else:
                 self.scope["each"] = saved
             return coll
-        left, right = self.infer(e.left), self.infer(e.right)
+        left = self.infer(e.left)
+        if left.kind == "enum" and e.op in ("==", "!=", "in", "not in") and self._bare(e.right):
+            # Bare names compared with an enumerated fact are its values: `_enum_match`
+            # reports a wrong one once, as a value, not also as an unknown name.
+            right = Ty("literal") if isinstance(e.right, n.Name) else Ty("list", item=Ty("literal"))
+        else:
+            right = self.infer(e.right)
         if e.op in ("==", "!=", "<", "<=", ">", ">="):
             self._comparable(e, left, right)
         if e.op in ("==", "!=") or e.op in ("in", "not in"):
@@ -517,10 +637,23 @@ class Typer:
         if e.op in ("+", "-"):
             if left.kind == "date" and right.kind == "duration":
                 if e.op == "-" and isinstance(e.right, n.Quantity) and e.right.unit == "workdays":
-                    self.error(e.span, "working days can be added to a date, not subtracted")
+                    self.error(
+                        e.span,
+                        "working days can be added to a date, not subtracted",
+                        "count forwards from the earlier date, e.g. `a + 7 workdays >= b`, "
+                        "or use workdays_between(a, b)",
+                    )
                 return Ty("date")
             return left
         return Ty("bool")
+
+    def _bare(self, expr: n.Expr) -> bool:
+        """Return whether ``expr`` is a bare name, or a list of them, bound to nothing."""
+        items = expr.items if isinstance(expr, n.ListLit) else (expr,)
+        return bool(items) and all(
+            isinstance(i, n.Name) and i.name not in self.scope and i.name not in self.params
+            for i in items
+        )
 
     def _comparable(self, e: n.Binary, left: Ty, right: Ty) -> None:
         textual = {"enum", "literal", "str"}
@@ -529,13 +662,9 @@ class Typer:
             return
         hint = None
         if isinstance(e.right, n.Name) and right.kind == "object" and left.kind in textual:
-            hint = f'\'{e.right.name}\' names the {e.right.name} facts here; write "{e.right.name}" for the value'
-        self.error(
-            e.span,
-            f"cannot compare {left.label or left.kind} ({left.kind}) with "
-            f"{right.label or right.kind} ({right.kind})",
-            hint,
-        )
+            name = e.right.name
+            hint = f"'{name}' names the {name} facts here; write \"{name}\" for the value"
+        self.error(e.span, f"cannot compare {_described(left)} with {_described(right)}", hint)
 
     def _enum_match(self, field: Ty, literal: Ty, expr: n.Expr) -> None:
         if field.kind != "enum" or field.schema is None:
@@ -545,9 +674,12 @@ class Typer:
             expr = self.params[expr.name].value
         exprs = expr.items if isinstance(expr, n.ListLit) else (expr,)
         for item in exprs:
-            if isinstance(item, n.Name) and item.name not in self.scope:
-                if item.name in self.params:
-                    item = self.params[item.name].value
+            if (
+                isinstance(item, n.Name)
+                and item.name not in self.scope
+                and item.name in self.params
+            ):
+                item = self.params[item.name].value
             if isinstance(item, n.Name | n.String):
                 value = item.name if isinstance(item, n.Name) else item.value
                 if isinstance(item, n.Name) and (item.name in self.scope):
@@ -586,11 +718,19 @@ def check_expressions(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
                 yield diagnostic(
                     policy,
                     v.span,
-                    f"'{v.name}' is not a known value",
-                    _did_you_mean(v.name, ENUM_VALUES),
+                    f"'{v.name}' in parameter '{p.name}' is not a value of the facts vocabulary",
+                    _did_you_mean(v.name, ENUM_VALUES)
+                    or "bare names are the values listed in docs/facts.md; quote free text: "
+                    f'"{v.name}"',
                 )
             elif not isinstance(v, n.Number | n.Quantity | n.String | n.DateLit | n.Bool | n.Name):
-                yield diagnostic(policy, v.span, "a parameter's list holds only plain values")
+                yield diagnostic(
+                    policy,
+                    v.span,
+                    f"parameter '{p.name}' lists an expression, not a plain value",
+                    hint="a parameter holds names, numbers, strings, dates and durations; "
+                    "compute values in a rule's `let`",
+                )
     for rule in policy.rules:
         subject = rule.subject
         lets = list(rule.lets)
@@ -605,7 +745,11 @@ def check_expressions(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
         if rule.governing is not None:
             ty = typer.infer(rule.governing)
             if ty.kind not in ("date", "any"):
-                typer.error(rule.governing.span, "the governing date must be a date")
+                typer.error(
+                    rule.governing.span,
+                    f"the governing date of rule '{rule.name}' must be a date, and {_is_a(ty)}",
+                    "name the date of the act the rule judges, e.g. `governing event.date`",
+                )
         for e in rule.when or ():
             typer.infer(e)
         own = {x.name for x in rule.lets}
@@ -628,11 +772,14 @@ def _check_template(typer: Typer, template: n.String) -> Iterator[PolicyError]:
     for m in re.finditer(r"\{([^{}]*)\}", template.value):
         span = template.span
         if not PLACEHOLDER.fullmatch(m[0]):
+            tight = "{" + re.sub(r"\s+", "", m[1]) + "}"
             yield diagnostic(
                 typer.policy,
                 span,
                 f"'{m[0]}' in the explanation is not a placeholder",
-                hint="placeholders are names or fact paths in braces, e.g. {deadline} or "
+                hint=f"write {tight}, without spaces"
+                if PLACEHOLDER.fullmatch(tight)
+                else "placeholders are names or fact paths in braces, e.g. {deadline} or "
                 "{event.filed_on}",
             )
             continue
@@ -648,12 +795,14 @@ def check_citations(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
     doc = ctx.documents.get(policy.id)
     if doc is None:
         text = policy.header.get("text")
-        if text is not None:
+        # A path leaving the folder is refused (and reported) by the loader, unread.
+        if text is not None and not _leaves_folder(str(text.value)):
             yield diagnostic(
                 policy,
                 text.span,
                 f"source text '{text.value}' not found in the policy folder",
-                hint="the text file lies beside the .rules file, e.g. texts/yunnan.txt",
+                hint="the path is relative to the folder holding the .rules file, "
+                f'e.g. text "texts/{policy.id}.txt"',
             )
         return
     cites: list[n.Citation] = []
@@ -674,30 +823,48 @@ def check_citations(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
                 yield from _check_citation(policy, base_doc, r.old)
 
 
+def _leaves_folder(relative: str) -> bool:
+    """Return whether a ``text`` path is absolute or climbs out of the policy folder."""
+    parts = relative.replace("\\", "/").split("/")
+    return relative.startswith(("/", "\\")) or ":" in parts[0] or ".." in parts
+
+
+def _count(number: int, what: str) -> str:
+    return f"{number} {what}" + ("" if number == 1 else "s")
+
+
 def _check_citation(policy: n.Policy, doc: Document, c: n.Citation) -> Iterator[PolicyError]:
-    title = policy.header.value("title") or policy.id
+    title = policy.header.value("title") or f"the text of '{policy.id}'"
     if not doc.has(c.article):
         numbers = doc.numbers
         yield diagnostic(
             policy,
             c.span,
-            f"{c.label}: {title} has no article {c.article}",
-            hint=f"its articles are {numbers[0]}–{numbers[-1]}" if numbers else None,
+            f"{title} has no {c.label}",
+            hint=f"its articles run from {label(numbers[0])} to {label(numbers[-1])}"
+            if numbers and 0 < numbers[0] <= numbers[-1] <= 9999
+            else None,
         )
         return
     article = doc.article(c.article)
     if c.paragraph is None:
         return
-    if c.paragraph > len(article.paragraphs):
+    if not 1 <= c.paragraph <= len(article.paragraphs):
         yield diagnostic(
             policy,
             c.span,
-            f"{c.label}: {article.label} has {len(article.paragraphs)} paragraph(s) (款)",
+            f"{title}{article.label} has no paragraph (款) {c.paragraph}: "
+            f"it has {_count(len(article.paragraphs), 'paragraph')}",
+            hint=f"cite {article.label} alone if it has one paragraph"
+            if len(article.paragraphs) == 1
+            else None,
         )
         return
-    if c.item is not None and c.item > len(article.paragraph(c.paragraph).items):
-        count = len(article.paragraph(c.paragraph).items)
-        yield diagnostic(policy, c.span, f"{c.label}: that paragraph has {count} item(s) (项)")
+    items = article.paragraph(c.paragraph).items
+    if c.item is not None and not 1 <= c.item <= len(items):
+        where = f"{article.label}第{to_chinese_numeral(c.paragraph)}款"
+        have = f"it has {_count(len(items), 'item')}" if items else "it has no items"
+        yield diagnostic(policy, c.span, f"{title}{where} has no item (项) {c.item}: {have}")
 
 
 def _shape(rule: n.Rule) -> tuple[Any, ...]:
@@ -711,13 +878,13 @@ def check_same_obligation(ctx: Context, policy: n.Policy) -> Iterator[PolicyErro
         if rule.override or rule.requires is None:
             continue
         key = _shape(rule)
-        if key in seen:
+        if key in seen and seen[key].name != rule.name:  # same name: check_duplicates says so
             yield diagnostic(
                 policy,
                 rule.name_span,
                 f"rule '{rule.name}' claims the same obligation as '{seen[key].name}' "
                 f"(line {seen[key].name_span.line}): same subject, conditions and requirement",
-                hint="merge them, or cite both articles in one rule",
+                hint="merge them into one rule that cites both articles",
             )
         else:
             seen[key] = rule
@@ -729,17 +896,28 @@ def check_examples(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
     names -= {r.name for r in policy.repeals} if _adapts(policy) else set()
     for ex in policy.examples:
         if ex.jurisdiction is not None and ex.jurisdiction not in ctx.policies:
-            yield diagnostic(policy, ex.span, f"unknown jurisdiction '{ex.jurisdiction}'")
+            yield diagnostic(
+                policy,
+                ex.span,
+                f"example \"{ex.name}\" runs under unknown jurisdiction '{ex.jurisdiction}'",
+                _did_you_mean(ex.jurisdiction, ctx.policies)
+                or "rule sets: " + ", ".join(sorted(ctx.policies)),
+            )
         if ex.jurisdiction not in (None, policy.id):
             continue
         if not ex.expects:
-            yield diagnostic(policy, ex.span, f"example '{ex.name}' expects nothing")
+            yield diagnostic(
+                policy,
+                ex.span,
+                f'example "{ex.name}" expects nothing',
+                'add a line `expect "accounts[0]" RULE OUTCOME` for each verdict it shows',
+            )
         for exp in ex.expects:
             if exp.rule not in names:
                 yield diagnostic(
                     policy,
                     exp.span,
-                    f"example '{ex.name}' expects a verdict of unknown rule '{exp.rule}'",
+                    f"example \"{ex.name}\" expects a verdict of unknown rule '{exp.rule}'",
                     _did_you_mean(exp.rule, names),
                 )
 
@@ -764,5 +942,17 @@ CHECKS: tuple[Callable[[Context, n.Policy], Iterator[PolicyError]], ...] = (
 
 def run_checks(ctx: Context, policy: n.Policy) -> list[PolicyError]:
     """Return every diagnostic for one policy, sorted by position."""
-    found = [d for check in CHECKS for d in check(ctx, policy)]
+    found: list[PolicyError] = []
+    for check in CHECKS:
+        try:
+            found.extend(check(ctx, policy))
+        except RecursionError:  # expressions nested deeper than Python's stack
+            found.append(
+                diagnostic(
+                    policy,
+                    policy.header.span,
+                    f"rule set '{policy.id}' nests an expression too deeply to check",
+                    hint="split deep expressions into steps with `let`",
+                )
+            )
     return sorted(found, key=lambda d: (d.path, d.line, d.column, d.message))

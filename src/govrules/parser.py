@@ -6,9 +6,11 @@ import datetime as dt
 import difflib
 import functools
 import re
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
+import attrs
 from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import (
     UnexpectedCharacters,
@@ -51,93 +53,368 @@ _TERMINAL_WORDS = {
     "UNKNOWN": "'unknown'",
     "TRUE": "'true'",
     "FALSE": "'false'",
-    "$END": "the end of the file",
 }
+
+# Keyword groups that make up one kind of line; an expected set holding a whole group is
+# reported as that kind of line, so the author reads "a clause (…)" and not twenty terminals.
+_HEADER_KEYS = (
+    "title",
+    "number",
+    "issuer",
+    "level",
+    "jurisdiction",
+    "published",
+    "effective",
+    "text",
+    "adapts",
+    "within",
+    "note",
+)
+_CLAUSE_KEYS = (
+    "title",
+    "subject",
+    "cites",
+    "governing",
+    "when",
+    "let",
+    "require",
+    "explain",
+    "note",
+)
+_ITEM_KEYS = ("param", "rule", "override", "repeal", "renumber", "unchecked", "example")
+_EXAMPLE_KEYS = ("on", "jurisdiction", "facts", "expect")
+_LINE_GROUPS = (
+    (_HEADER_KEYS, "a header line"),
+    (_CLAUSE_KEYS, "a clause"),
+    (_ITEM_KEYS, "a declaration"),
+    (_EXAMPLE_KEYS, "an example line"),
+)
+_VALUE_START = frozenset({"NUMBER", "STRING", "DATE", "TRUE", "FALSE", "["})
+_OPERATORS = frozenset({".", "+", "-", "COMPARATOR", "in", "is", "and", "or", "where"})
+_CLOSERS = {"LBRACE": "}", "LSQB": "]", "LPAR": ")"}
+_QUOTES = "“”„‟‘’‚‛「」『』〝〞＂"
 
 _ARTICLE_RE = re.compile(r"第([^第条款项]+)条(?:第([^第条款项]+)款)?(?:第([^第条款项]+)项)?")
 
 
-def _terminal_word(name: str) -> str:
-    if name in _TERMINAL_WORDS:
-        return _TERMINAL_WORDS[name]
-    for term in grammar().terminals:
-        if term.name == name and term.pattern.type == "str":
-            return f"'{term.pattern.value}'"
-    return name.lower()
+@functools.cache
+def _literals() -> dict[str, str]:
+    """Return the fixed text of each literal terminal: ``RULE`` -> ``rule``, ``LBRACE`` -> ``{``."""
+    return {t.name: t.pattern.value for t in grammar().terminals if t.pattern.type == "str"}
 
 
-def _keywords() -> list[str]:
-    return [
-        t.pattern.value
-        for t in grammar().terminals
-        if t.pattern.type == "str" and t.pattern.value.isalpha()
-    ]
+def _word(terminal: str) -> str:
+    """Return a terminal as the author writes it: a keyword, a symbol or a category name."""
+    literal = _literals().get(terminal)
+    if literal is not None and terminal not in _TERMINAL_WORDS:
+        return literal
+    return terminal
 
 
-def _describe(token: Token) -> str:
+def _quote(text: str, limit: int = 24) -> str:
+    text = text.replace("\n", " ")
+    return f"'{text[:limit]}…'" if len(text) > limit else f"'{text}'"
+
+
+@attrs.frozen
+class _Block:
+    """A bracket that is open where parsing stopped, and what it belongs to."""
+
+    name: str  # e.g. "rule 'filing_deadline'"
+    closer: str
+    opener: Token
+
+
+def _open_blocks(stack: list[Any]) -> list[_Block]:
+    """Return the brackets still open on the parser's value stack, outermost first.
+
+    A block is reduced to a tree soon after its closing bracket is read; until then both
+    brackets are on the stack and cancel out.
+    """
+    blocks: list[_Block] = []
+    for i, value in enumerate(stack):
+        if not isinstance(value, Token):
+            continue
+        if blocks and value.type in ("RBRACE", "RSQB", "RPAR"):
+            blocks.pop()
+            continue
+        if value.type not in _CLOSERS:
+            continue
+        window: list[Token | None] = [None, None]
+        window += [v if isinstance(v, Token) else None for v in stack[max(0, i - 2) : i]]
+        keyword, named = window[-2:]
+        if value.type == "LBRACE":
+            kinds = {
+                "RULESET": "rule set",
+                "RULE": "rule",
+                "OVERRIDE": "override",
+                "EXAMPLE": "example",
+            }
+            if keyword is not None and named is not None and keyword.type in kinds:
+                label = named.value if named.type == "STRING" else f"'{named.value}'"
+                name = f"{kinds[keyword.type]} {label}"
+            elif named is not None and named.type == "FACTS":
+                name = "the facts"
+            else:
+                name = "the object"
+        elif value.type == "LSQB":
+            name = "the list"
+        elif named is not None and named.type == "NAME":
+            name = f"the call of '{named.value}'"
+        else:
+            name = "the parentheses"
+        blocks.append(_Block(name, _CLOSERS[value.type], value))
+    return blocks
+
+
+def _innermost(blocks: list[_Block], closer: str) -> _Block | None:
+    return next((b for b in reversed(blocks) if b.closer == closer), None)
+
+
+def _wanted(expected: set[str], blocks: list[_Block]) -> tuple[str, bool]:
+    """Return the expected set in the author's words, and whether it names a kind of line."""
+    words = {_word(t) for t in expected}
+    parts: list[str] = []
+    lines = False
+    for keys, label in _LINE_GROUPS:
+        if set(keys) <= words:
+            parts.append(f"{label} ({', '.join(keys)})")
+            words -= set(keys)
+            lines = True
+    if words >= _VALUE_START:
+        if "NAME" in words and "(" in words:
+            parts.append("an expression")
+            words -= {"NAME", "(", "not"}
+        else:
+            parts.append("a value")
+            words -= {"NAME", "{"}
+        words -= _VALUE_START
+    if {"+", "-", "and", "or"} <= words:
+        parts.append("an operator")
+        words -= _OPERATORS | {"(", "not"}
+    closing: list[str] = []
+    for closer in ("}", "]", ")"):
+        if closer in words:
+            words.discard(closer)
+            block = _innermost(blocks, closer)
+            closing.append(f"'{closer}' closing {block.name}" if block else f"'{closer}'")
+    end = "$END" in words
+    words.discard("$END")
+    single = sorted(
+        _TERMINAL_WORDS.get(w) or (f"'{w}'" if w in _literals().values() else w.lower())
+        for w in words
+    )
+    parts += single + closing
+    if end:
+        parts.append("the end of the file")
+    if not parts:
+        return "something else", lines
+    if len(parts) == 1:
+        return parts[0], lines
+    return ", ".join(parts[:-1]) + " or " + parts[-1], lines
+
+
+def _after(stack: list[Any]) -> str:
+    """Return ' after …' naming what precedes the error, or '' when a block says it better."""
+    if not stack or not isinstance(stack[-1], Token):
+        return ""
+    last: Token = stack[-1]
+    if last.type in _CLOSERS:
+        return ""
+    prev = stack[-2] if len(stack) > 1 and isinstance(stack[-2], Token) else None
+    if last.type == "NAME" and prev is not None:
+        kinds = {
+            "RULESET": f"rule set id '{last}'",
+            "RULE": f"rule name '{last}'",
+            "OVERRIDE": f"'override {last}'",
+            "PARAM": f"parameter name '{last}'",
+            "LET": f"let name '{last}'",
+            "REPEAL": f"'repeal {last}'",
+        }
+        if prev.type in kinds:
+            return " after " + kinds[prev.type]
+    return " after " + _quote(str(last.value))
+
+
+def _found(token: Token) -> str:
     if token.type == "$END":
         return "the end of the file"
-    return f"'{token.value}'"
+    return _quote(str(token.value))
 
 
-def _previous_word(text: str, line: int, column: int) -> str | None:
-    lines = text.splitlines()
-    before = "\n".join(lines[: line - 1] + [lines[line - 1][: column - 1] if lines else ""])
-    before = re.sub(r"#[^\n]*", "", before)
-    words = re.findall(r'"[^"\n]*"|[^\s{}()\[\],]+|[{}()\[\],]', before)
-    return words[-1] if words else None
+def _close_keyword(word: str, expected: set[str]) -> str | None:
+    """Return the keyword expected here that ``word`` looks like a misspelling of."""
+    keywords = [w for w in (_word(t) for t in expected) if w.isalpha() and w.islower()]
+    if "OUTCOME" in expected:
+        keywords += ["compliant", "violation", "not_applicable", "undetermined"]
+    close = difflib.get_close_matches(word, keywords, n=1, cutoff=0.7)
+    if not close:
+        everything = [w for w in _literals().values() if w.isalpha()]
+        close = difflib.get_close_matches(word, everything, n=1, cutoff=0.8)
+    return close[0] if close else None
+
+
+def _token_hint(
+    token: Token, expected: set[str], blocks: list[_Block], stack: list[Any]
+) -> str | None:
+    """Return advice for the usual causes of an unexpected token."""
+    words = {_word(t) for t in expected}
+    if words == {"ruleset"}:
+        return 'a policy file begins with its header: ruleset ID { title "…" … }'
+    if token.type == "$END":
+        if blocks:
+            block = blocks[-1]
+            return (
+                f"{block.name} opened on line {block.opener.line} is still open: "
+                f"close it with '{block.closer}'"
+            )
+        return None
+    if token.type == "NAME":
+        close = _close_keyword(str(token.value), expected)
+        if close is not None and close != token.value:
+            return f"did you mean '{close}'?"
+        if "STRING" in expected and "NAME" not in expected:
+            return f'text is quoted: "{token.value}"'
+    if token.type == "STRING" and "NAME" in expected and "STRING" not in expected:
+        return f"names are written without quotes: {token.value[1:-1]}"
+    if token.type == "RBRACE" and "}" not in words and not _innermost(blocks, "}"):
+        return "this '}' closes no open block"
+    if token.type == "LBRACE" and "NAME" in expected:
+        return "a name comes before '{', e.g. `ruleset yunnan {` or `rule filing_deadline {`"
+    if token.type == "LBRACE":
+        return (
+            "'{' opens a block only after `ruleset ID`, `rule NAME`, `override NAME`, "
+            '`example "…"` or `facts`'
+        )
+    keywords = {*_ITEM_KEYS, *_CLAUSE_KEYS, *_HEADER_KEYS, *_EXAMPLE_KEYS}
+    if blocks and blocks[-1].closer in words and str(token.value) in keywords:
+        block = blocks[-1]
+        return f"is the '{block.closer}' closing {block.name} (line {block.opener.line}) missing?"
+    if token.type == "EQUAL" and "COMPARATOR" in expected:
+        return "compare with '=='; '=' only gives a parameter or let its value"
+    if token.type == "ARTICLE" and "," in words:
+        return "separate the articles with ','"
+    if token.type == "NUMBER" and "DATE" in expected:
+        return "write dates as YYYY-MM-DD, with zeros: 2024-01-05"
+    if token.type == "STRING" and words == {"because"}:
+        return 'give the reason after `because`: because "…"'
+    after_param = [v for v in stack[-4:] if isinstance(v, Token)]
+    if after_param and after_param[0].type == "PARAM" and "$END" in expected:
+        return (
+            "a parameter holds a plain value: a name, number, string, date, duration or "
+            "list of them; compute other values in a rule's `let`"
+        )
+    if token.type == "NUMBER" and "ARTICLE" in expected:
+        return "cite an article as the text numbers it, e.g. 第十七条 or 第十七条第一款"
+    return None
+
+
+def _character_hint(char: str) -> str | None:
+    """Return advice for a character that cannot start any token."""
+    if char in _QUOTES:
+        return 'write strings with straight double quotes: "…"'
+    if char == "'":
+        return 'strings use double quotes: "…"'
+    if char == ";":
+        return "lines need no ';'"
+    if char == '"':
+        return "this string is not closed on its line: end it with '\"'"
+    plain = unicodedata.normalize("NFKC", char)
+    if plain != char and plain.isascii():
+        return (
+            f"full-width '{char}': write '{plain}'" if plain.strip() else "write an ordinary space"
+        )
+    if unicodedata.category(char).startswith("L"):
+        return 'text goes inside double quotes, e.g. title "…"'
+    return None
+
+
+def _show_char(char: str) -> str:
+    if char.isprintable() and not char.isspace():
+        return f"'{char}'"
+    name = unicodedata.name(char, "")
+    return f"U+{ord(char):04X}" + (f" ({name.lower()})" if name else "")
+
+
+def _lines(text: str) -> list[str]:
+    """Split as Lark counts lines: at '\\n' only."""
+    return [line.removesuffix("\r") for line in text.split("\n")]
+
+
+def _acceptable(err: UnexpectedInput, expected: set[str]) -> set[str]:
+    """Return the terminals the parser can really take here.
+
+    An LALR state's expected set is a superset (states share lookaheads), which would offer
+    ')' where no '(' is open; trying each terminal on a copy of the parser removes those.
+    """
+    parser = getattr(err, "interactive_parser", None)
+    if parser is None:
+        return expected
+    try:
+        accepted = set(parser.accepts())
+    except UnexpectedInput:  # pragma: no cover - accepts() tries tokens on copies
+        return expected
+    return accepted or expected
 
 
 def _syntax_error(source: Source, err: UnexpectedInput) -> PolicyError:
-    line = getattr(err, "line", None) or 1
-    column = getattr(err, "column", None) or 1
-    if line < 1:  # Lark reports EOF positions as -1
-        lines = source.text.splitlines() or [""]
-        line, column = len(lines), len(lines[-1]) + 1
+    lines = _lines(source.text)
+    state = getattr(err, "state", None)
+    stack: list[Any] = list(getattr(state, "value_stack", None) or [])
+    blocks = _open_blocks(stack)
+    line = err.line if isinstance(err.line, int) and err.line > 0 else 1
+    column = err.column if isinstance(err.column, int) and err.column > 0 else 1
     width = 1
-    hint = None
+    hint: str | None = None
     if isinstance(err, UnexpectedToken):
         token = err.token
-        expected = sorted(_terminal_word(t) for t in err.expected)
-        found = _describe(token)
-        width = len(str(token.value)) if token.type != "$END" else 1
-        if token.type == "$END":
-            line = token.end_line if token.end_line else line
-        wanted = " or ".join(expected[:6]) + (" …" if len(expected) > 6 else "")
-        message = f"expected {wanted}, found {found}"
-        prev = _previous_word(source.text, line, column)
-        if prev:
-            message += f" after '{prev}'"
-        if token.type == "NAME":
-            close = difflib.get_close_matches(str(token.value), _keywords(), n=1, cutoff=0.7)
-            if close:
-                hint = f"did you mean '{close[0]}'?"
-        if "'}'" in expected and token.type == "$END":
-            hint = "a '{' block is still open: close it with '}'"
-    elif isinstance(err, UnexpectedCharacters):
-        char = source.line(line)[column - 1 : column] or "?"
-        message = f"unexpected character '{char}'"
-        if char in "“”":
-            hint = 'strings use straight double quotes: "…"'
-        elif char == "'":
-            hint = 'strings use double quotes: "…"'
-        elif char == "{":
-            hint = "a block was opened here but is not allowed at this point"
+        expected = _acceptable(err, set(err.expected))
+        wanted, lines_kind = _wanted(expected, blocks)
+        if token.type == "$END" and expected == {"RULESET"}:
+            message = "expected 'ruleset' at the start of the file, found the end of the file"
+        elif token.type == "$END":
+            # The end token borrows the position of the last token: point just after it.
+            if token.end_line and token.end_column:
+                line, column = token.end_line, token.end_column
+            message = f"unexpected end of file: expected {wanted}"
+            if not lines_kind:
+                message += _after(stack)
         else:
-            allowed = sorted(_terminal_word(t) for t in (err.allowed or ()))
-            if allowed:
-                hint = "expected " + " or ".join(allowed[:6])
-    elif isinstance(err, UnexpectedEOF):
-        message = "unexpected end of file"
-        hint = "a block is still open: close it with '}'"
+            width = len(str(token.value).split("\n")[0]) or 1
+            message = f"expected {wanted}"
+            if expected == {"RULESET"}:
+                message += " at the start of the file"
+            elif not lines_kind:
+                message += _after(stack)
+            message += f", found {_found(token)}"
+        hint = _token_hint(token, expected, blocks, stack)
+    elif isinstance(err, UnexpectedCharacters):
+        line_text = lines[line - 1] if line <= len(lines) else ""
+        char = line_text[column - 1 : column]
+        shown = _show_char(char) if char else "a character"
+        word = re.match(r"[A-Za-z0-9_]+", line_text[column - 1 :])
+        if word is not None:  # a name with capitals: show all of it
+            shown, width = _quote(word[0]), len(word[0])
+        allowed = _acceptable(err, set(err.allowed or ()) - {"<END-OF-FILE>"})
+        if allowed:
+            wanted, lines_kind = _wanted(allowed, blocks)
+            after = "" if lines_kind else _after(stack)
+            message = f"expected {wanted}{after}, found {shown}"
+        else:
+            message = f"unexpected character {shown}"
+        hint = _character_hint(char) if char else None
+        if word is not None and not word[0].islower():
+            hint = f"names are lower-case (a-z, 0-9 and _): write '{word[0].lower()}'"
     else:
-        message = str(err).splitlines()[0]
+        message = "unexpected end of file" if isinstance(err, UnexpectedEOF) else "syntax error"
+        if blocks:
+            hint = f"{blocks[-1].name} is still open: close it with '{blocks[-1].closer}'"
     return PolicyError(
         message,
         path=source.path,
         line=line,
         column=column,
-        source_line=source.line(line),
+        source_line=lines[line - 1] if line <= len(lines) else "",
         width=width,
         hint=hint,
     )
@@ -160,14 +437,35 @@ class _Build(Transformer[Token, Any]):
     def __init__(self, path: str) -> None:
         super().__init__()
         self.path = path
-        self.bad_dates: list[Token] = []
+        # Tokens the grammar accepts but that mean nothing (2024-02-30, 第十十条): reported
+        # after the transform, since raising here would come back wrapped as VisitError.
+        self.problems: list[tuple[Token, str, str | None]] = []
 
     def _date(self, tok: Token) -> dt.date:
         try:
             return dt.date.fromisoformat(str(tok))
         except ValueError:
-            self.bad_dates.append(tok)
+            self.problems.append(
+                (
+                    tok,
+                    f"'{tok}' is not a calendar date: {_date_problem(str(tok))}",
+                    "dates are written YYYY-MM-DD with a real month and day",
+                )
+            )
             return dt.date.min
+
+    def _citation(self, tok: Token) -> n.Citation:
+        try:
+            return parse_citation(str(tok), self._span(tok))
+        except ValueError:
+            self.problems.append(
+                (
+                    tok,
+                    f"'{tok}' is not an article number",
+                    "write the number as the text does, e.g. 第十七条, 第四十五条第二款",
+                )
+            )
+            return n.Citation(0, None, None, str(tok), self._span(tok))
 
     def _span(self, meta: Meta | Token) -> Span:
         if isinstance(meta, Token):
@@ -262,11 +560,15 @@ class _Build(Transformer[Token, Any]):
     def _header_field(key: str) -> Any:  # type: ignore[misc]
         @v_args(inline=True, meta=True)
         def build(self: _Build, meta: Meta, value: Any) -> n.HeaderField:
-            if isinstance(value, Token) and value.type == "STRING":
+            # The span is the value's, so that diagnostics point at what is wrong in it.
+            tok: Token = value[1] if isinstance(value, tuple) else value
+            if isinstance(value, tuple):
+                value = value[0]
+            elif value.type == "STRING":
                 value = _unquote(str(value))
-            elif isinstance(value, Token):
+            else:
                 value = str(value)
-            return n.HeaderField(key, value, self._span(meta))
+            return n.HeaderField(key, value, self._span(tok))
 
         return build
 
@@ -283,8 +585,8 @@ class _Build(Transformer[Token, Any]):
     h_note = _header_field("note")
 
     @v_args(inline=True)
-    def date_or_unknown(self, tok: Token) -> object:
-        return None if tok.type == "UNKNOWN" else self._date(tok)
+    def date_or_unknown(self, tok: Token) -> tuple[dt.date | None, Token]:
+        return (None if tok.type == "UNKNOWN" else self._date(tok)), tok
 
     @v_args(meta=True)
     def header(self, meta: Meta, children: list[Any]) -> n.Header:
@@ -293,7 +595,7 @@ class _Build(Transformer[Token, Any]):
     # items ----------------------------------------------------------------------------
     @v_args(inline=True, meta=True)
     def citation(self, meta: Meta, tok: Token) -> n.Citation:
-        return parse_citation(str(tok), self._span(tok))
+        return self._citation(tok)
 
     def cites(self, children: list[n.Citation]) -> tuple[n.Citation, ...]:
         return tuple(children)
@@ -301,7 +603,8 @@ class _Build(Transformer[Token, Any]):
     @v_args(meta=True)
     def param(self, meta: Meta, children: list[Any]) -> n.Param:
         cites = children[2] if len(children) > 2 else ()
-        return n.Param(str(children[0]), children[1], cites, self._span(meta))
+        # Declarations are located by their names, where diagnostics about them point.
+        return n.Param(str(children[0]), children[1], cites, self._span(children[0]))
 
     def _clause(key: str) -> Any:  # type: ignore[misc]
         @v_args(meta=True)
@@ -329,7 +632,7 @@ class _Build(Transformer[Token, Any]):
         requires: list[n.Expr] | None = None
         lets: list[n.Let] = []
         notes: list[str] = []
-        for key, args, span in children[1:]:
+        for key, args, _span in children[1:]:
             if key == "title":
                 title = _unquote(str(args[0]))
             elif key == "subject":
@@ -341,7 +644,7 @@ class _Build(Transformer[Token, Any]):
             elif key == "when":
                 when = [*(when or []), args[0]]
             elif key == "let":
-                lets.append(n.Let(str(args[0]), args[1], span))
+                lets.append(n.Let(str(args[0]), args[1], self._span(args[0])))
             elif key == "require":
                 requires = [*(requires or []), args[0]]
             elif key == "explain":
@@ -379,15 +682,11 @@ class _Build(Transformer[Token, Any]):
 
     @v_args(inline=True, meta=True)
     def renumber(self, meta: Meta, old: Token, new: Token) -> n.Renumber:
-        return n.Renumber(
-            parse_citation(str(old), self._span(old)),
-            parse_citation(str(new), self._span(new)),
-            self._span(meta),
-        )
+        return n.Renumber(self._citation(old), self._citation(new), self._span(meta))
 
     @v_args(meta=True)
     def unchecked(self, meta: Meta, children: list[Token]) -> n.Unchecked:
-        cites = tuple(parse_citation(str(t), self._span(t)) for t in children[:-1])
+        cites = tuple(self._citation(t) for t in children[:-1])
         return n.Unchecked(cites, _unquote(str(children[-1])), self._span(meta))
 
     # examples -------------------------------------------------------------------------
@@ -474,6 +773,7 @@ def _plain(value: Any) -> Any:
 def parse(text: str, path: str = "<string>") -> n.Policy:
     """Parse one policy; raise PolicyError at the first syntax error."""
     source = Source(path, text)
+    lines = _lines(text)
     try:
         tree = grammar().parse(text)
     except UnexpectedInput as err:
@@ -481,22 +781,65 @@ def parse(text: str, path: str = "<string>") -> n.Policy:
     build = _Build(path)
     try:
         header, *items = build.transform(tree)
-    except VisitError as err:  # a node constructor failed: a bug here, but never a raw traceback
+    except (VisitError, RecursionError) as err:
+        # A node constructor failed or the nesting is too deep: never a raw traceback.
+        meta = getattr(getattr(err, "obj", None), "meta", None)
+        line = getattr(meta, "line", 1) if meta is not None and not meta.empty else 1
+        column = getattr(meta, "column", 1) if meta is not None and not meta.empty else 1
+        message = (
+            f"cannot read this part of the policy: {err.orig_exc}"
+            if isinstance(err, VisitError)
+            else "an expression is nested too deeply to read"
+        )
         raise PolicyError(
-            f"could not build the syntax tree: {err.orig_exc}", path=path, line=1, column=1
-        ) from None
-    if build.bad_dates:
-        tok = build.bad_dates[0]
-        raise PolicyError(
-            f"'{tok}' is not a calendar date",
+            message,
             path=path,
-            line=tok.line or 1,
+            line=line,
+            column=column,
+            source_line=lines[line - 1] if line <= len(lines) else "",
+            hint=None if isinstance(err, VisitError) else "split it into steps with `let`",
+        ) from None
+    if build.problems:
+        tok, message, hint = min(build.problems, key=lambda p: (p[0].line or 0, p[0].column or 0))
+        line = tok.line or 1
+        raise PolicyError(
+            message,
+            path=path,
+            line=line,
             column=tok.column or 1,
-            source_line=source.line(tok.line or 1),
+            source_line=lines[line - 1] if line <= len(lines) else "",
             width=len(str(tok)),
-            hint="dates are written YYYY-MM-DD with a real month and day",
+            hint=hint,
         )
     return _assemble(source, header, items)
+
+
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def _date_problem(text: str) -> str:
+    """Return why ``YYYY-MM-DD`` is not a date: the month or the day that does not exist."""
+    year, month, day = (int(part) for part in text.split("-"))
+    if year < dt.MINYEAR:
+        return f"there is no year {year}"
+    if not 1 <= month <= 12:
+        return f"there is no month {month}"
+    following = dt.date(year + 1, 1, 1) if month == 12 else dt.date(year, month + 1, 1)
+    days = (following - dt.date(year, month, 1)).days
+    return f"{_MONTHS[month - 1]} {year} has {days} days" if day else "days start at 01"
 
 
 def _assemble(source: Source, header: n.Header, items: Iterable[Any]) -> n.Policy:
