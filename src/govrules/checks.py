@@ -14,10 +14,12 @@ import attrs
 
 from govrules import facts as vocab
 from govrules import nodes as n
+from govrules.citation_numbers import unsupported
 from govrules.compiler import PLACEHOLDER, SUBJECT_ROOTS
 from govrules.errors import PolicyError
 from govrules.functions import FUNCTIONS
 from govrules.source import Span
+from govrules.subordination import relaxed_overrides, relaxed_params
 from govrules.texts import Document, label, to_chinese_numeral
 
 LEVELS = ("province", "prefecture", "county", "town", "bureau")
@@ -344,8 +346,10 @@ def check_layering(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
             )
         if kind == "within":
             base_rule, owner = inherited[repeal.name]
-            # `repeal` carries no citation; an article named in its reason is the child's.
-            own = "、".join(ARTICLE_LABEL.findall(repeal.reason))
+            # The child's article is its `cites`, or else an article named in the reason.
+            own = "、".join(c.label for c in repeal.cites) or "、".join(
+                ARTICLE_LABEL.findall(repeal.reason)
+            )
             lifter = f": {_articles(policy, ())}{own}" if own else " and"
             where = "、".join(c.label for c in base_rule.cites or ()) or "its article"
             yield diagnostic(
@@ -699,6 +703,7 @@ def _scope(subject: str | None) -> dict[str, Ty]:
         if (f := vocab.SCHEMA.child(root)) is not None
     }
     scope["on"] = Ty("date", label="on")
+    scope["in_force_from"] = Ty("date", label="in_force_from")
     for root in SUBJECT_ROOTS.get(subject or "", ()):
         path = SUBJECT_PATHS[root]
         f = vocab.field_at(path)
@@ -813,6 +818,10 @@ def check_citations(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
     for u in policy.unchecked:
         cites.extend(u.articles)
     cites.extend(r.new for r in policy.renumbers)
+    for repeal in policy.repeals:
+        cites.extend(repeal.cites)
+    for o in policy.overlaps:
+        cites.extend(o.articles)
     for c in cites:
         yield from _check_citation(policy, doc, c)
     rel = policy.header.relation
@@ -913,18 +922,170 @@ def check_examples(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
                 'add a line `expect "accounts[0]" RULE OUTCOME` for each verdict it shows',
             )
         for exp in ex.expects:
-            if exp.rule not in names:
+            owner, _, bare = exp.rule.rpartition(".")
+            if owner and owner not in ctx.policies:
+                yield diagnostic(
+                    policy,
+                    exp.span,
+                    f"example \"{ex.name}\" names rule set '{owner}', which is not loaded",
+                    _did_you_mean(owner, ctx.policies),
+                )
+            elif bare not in names:
                 yield diagnostic(
                     policy,
                     exp.span,
                     f"example \"{ex.name}\" expects a verdict of unknown rule '{exp.rule}'",
-                    _did_you_mean(exp.rule, names),
+                    _did_you_mean(bare, names),
                 )
 
 
 def _adapts(policy: n.Policy) -> bool:
     rel = policy.header.relation
     return rel is not None and rel[0] == "adapts"
+
+
+def check_subordination(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
+    """A within layer does not relax its base: no longer deadline, shorter minimum, wider set."""
+    rel = policy.header.relation
+    if rel is None or rel[0] != "within" or rel[1] not in ctx.policies:
+        return
+    base_id = rel[1]
+    inherited = inherited_rules(ctx, policy)
+    base_params = inherited_params(ctx, policy)
+    owners = {name: owner for name, (_rule, owner) in inherited.items()}
+    found = list(relaxed_params([r for r, _ in inherited.values()], base_params, policy))
+    params = {**base_params, **{p.name: p for p in policy.params}}
+    for rule in policy.rules:
+        if rule.override and rule.name in inherited:
+            found.extend(relaxed_overrides(inherited[rule.name][0], rule, params))
+    for relax in found:
+        base_rule = relax.base_rule
+        owner = owners.get(base_rule.name)
+        base_where = _articles(owner, base_rule.cites) if owner else base_id
+        child_cites: tuple[n.Citation, ...] = ()
+        for p in policy.params:
+            if relax.what == f"parameter '{p.name}'":
+                child_cites = p.cites
+        for r in policy.rules:
+            if r.override and r.name == base_rule.name and r.cites:
+                child_cites = child_cites or r.cites
+        child_where = _articles(policy, child_cites)
+        yield diagnostic(
+            policy,
+            relax.span,
+            f"'{policy.id}' is within '{base_id}' and relaxes {relax.what} of rule "
+            f"'{base_rule.name}': {relax.base_value} → {relax.child_value} "
+            f"({child_where} against {base_where})",
+            hint="a subordinate measure may tighten its base, not relax it; keep the base's "
+            "value or a stricter one",
+        )
+
+
+def check_citation_numbers(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
+    """Every number of a value (7, 15, 30 …) appears in the text of the article it cites."""
+    doc = ctx.documents.get(policy.id)
+    if doc is None:
+        return
+    for p in policy.params:
+        for amount, _labels in unsupported(doc, p.value, p.cites):
+            yield diagnostic(
+                policy,
+                p.value.span,
+                f"parameter '{p.name}' says {amount}, but {_articles(policy, p.cites)} "
+                "does not state that number",
+                hint=f"cite the article that says {amount}, or correct the value",
+            )
+
+
+def _event_types(rule: n.Rule) -> frozenset[str] | None:
+    """Return the event types a rule's conditions limit it to, or None for all."""
+    found: frozenset[str] | None = None
+    for cond in rule.when or ():
+        for node in n.walk(cond):
+            if not (isinstance(node, n.Binary) and node.op in ("==", "in")):
+                continue
+            left = node.left
+            if not (
+                isinstance(left, n.Field)
+                and left.name == "type"
+                and isinstance(left.target, n.Name)
+                and left.target.name == "event"
+            ):
+                continue
+            items = node.right.items if isinstance(node.right, n.ListLit) else (node.right,)
+            values = frozenset(
+                i.name if isinstance(i, n.Name) else i.value
+                for i in items
+                if isinstance(i, n.Name | n.String)
+            )
+            found = values if found is None else found & values
+    return found
+
+
+def _facts_read(exprs: tuple[n.Expr, ...]) -> frozenset[str]:
+    paths = set()
+    for expr in exprs:
+        for node in n.walk(expr):
+            if isinstance(node, n.Field) and isinstance(node.target, n.Name):
+                paths.add(f"{node.target.name}.{node.name}")
+    return frozenset(paths)
+
+
+def check_overlaps(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
+    """Articles that regulate the same act differently are reported, declared or not."""
+    for o in policy.overlaps:
+        labels = "、".join(c.label for c in o.articles)
+        first, last = o.articles[0].span, o.articles[-1].span
+        yield diagnostic(
+            policy,
+            Span(first.path, first.line, first.column, last.end_line, last.end_column),
+            f"{_articles(policy, ())}{labels} regulate the same act differently; "
+            "the rules apply the reading given after `because`",
+            hint="the source contradicts itself here: a reviewer should confirm the reading",
+            severity="warning",
+        )
+    declared = [frozenset(c.article for c in o.articles) for o in policy.overlaps]
+    inherited = inherited_rules(ctx, policy)
+    merged = []
+    for rule in policy.rules:
+        if rule.override and rule.name in inherited:
+            base = inherited[rule.name][0]
+            merged.append(
+                attrs.evolve(
+                    rule,
+                    subject=rule.subject or base.subject,
+                    when=rule.when if rule.when is not None else base.when,
+                    requires=rule.requires if rule.requires is not None else base.requires,
+                )
+            )
+        elif not rule.override:
+            merged.append(rule)
+    for i, a in enumerate(merged):
+        for b in merged[i + 1 :]:
+            if a.subject != b.subject or not a.requires or not b.requires:
+                continue
+            arts_a = {c.article for c in a.cites or ()}
+            arts_b = {c.article for c in b.cites or ()}
+            if not arts_a or not arts_b or arts_a & arts_b:
+                continue
+            facts_a, facts_b = _facts_read(a.requires), _facts_read(b.requires)
+            if not facts_a or facts_a != facts_b or a.requires == b.requires:
+                continue
+            types_a, types_b = _event_types(a), _event_types(b)
+            if types_a is not None and types_b is not None and not types_a & types_b:
+                continue
+            if any(arts_a | arts_b <= d for d in declared):
+                continue
+            yield diagnostic(
+                policy,
+                b.name_span,
+                f"rules '{a.name}' and '{b.name}' judge the same facts "
+                f"({', '.join(sorted(facts_a))}) differently for the same acts, "
+                f"citing {_articles(policy, a.cites)} and {_articles(policy, b.cites)}",
+                hint="if the text contradicts itself, choose a reading and declare it: "
+                'overlap 第…条, 第…条 because "…"',
+                severity="warning",
+            )
 
 
 CHECKS: tuple[Callable[[Context, n.Policy], Iterator[PolicyError]], ...] = (
@@ -937,6 +1098,9 @@ CHECKS: tuple[Callable[[Context, n.Policy], Iterator[PolicyError]], ...] = (
     check_citations,
     check_same_obligation,
     check_examples,
+    check_subordination,
+    check_citation_numbers,
+    check_overlaps,
 )
 
 

@@ -14,6 +14,7 @@ from govrules import nodes as n
 from govrules.texts import Document, to_chinese_numeral
 
 _FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+_DIGITS = frozenset("0123456789０１２３４５６７８９")
 
 
 def spellings(amount: int, unit: str | None) -> tuple[str, ...]:
@@ -21,21 +22,21 @@ def spellings(amount: int, unit: str | None) -> tuple[str, ...]:
     forms = [str(amount), str(amount).translate(_FULL_WIDTH), to_chinese_numeral(amount)]
     if unit == "days" and amount % 7 == 0:
         weeks = amount // 7
-        forms += [
-            f"{w}周" for w in (str(weeks), str(weeks).translate(_FULL_WIDTH), to_chinese_numeral(weeks))
-        ]
+        written = (str(weeks), str(weeks).translate(_FULL_WIDTH), to_chinese_numeral(weeks))
+        forms += [f"{w}周" for w in written]
     return tuple(forms)
 
 
 def appears(amount: int, unit: str | None, text: str) -> bool:
     """Return whether ``text`` states ``amount`` (not as part of a longer number)."""
     for form in spellings(amount, unit):
-        if form.isdigit() or form.translate(str.maketrans("０１２３４５６７８９", "0123456789")).isdigit():
+        if form[0] in _DIGITS:
             pattern = rf"(?<![0-9０-９]){re.escape(form)}(?![0-9０-９])"
         elif form.endswith("周"):
             pattern = re.escape(form)
         else:
-            pattern = rf"(?<![一二三四五六七八九十百零〇]){re.escape(form)}(?![一二三四五六七八九十百零〇])"
+            numeral = "[一二三四五六七八九十百零〇]"
+            pattern = rf"(?<!{numeral}){re.escape(form)}(?!{numeral})"
         if re.search(pattern, text):
             return True
     return False
@@ -54,9 +55,7 @@ def unsupported(
             amounts.append((item.value, None))
     if not amounts or not cites:
         return
-    texts = [
-        t for c in cites if (t := doc.unit_text(c.article, c.paragraph, c.item)) is not None
-    ]
+    texts = [t for c in cites if (t := doc.unit_text(c.article, c.paragraph, c.item)) is not None]
     if not texts:
         return  # the citation itself is reported missing elsewhere
     labels = "、".join(c.label for c in cites)

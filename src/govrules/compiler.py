@@ -139,7 +139,7 @@ class Compiler:
 
     def __init__(self, params: Mapping[str, n.Literal], roots: tuple[str, ...]) -> None:
         self.params = {k: literal_value(v) for k, v in params.items()}
-        self.bound: set[str] = {*GLOBAL_ROOTS, "on", *roots}
+        self.bound: set[str] = {*GLOBAL_ROOTS, "on", "in_force_from", *roots}
 
     def rule(self, rule: n.Rule) -> Compiled:
         """Return the closures for a fully merged rule."""

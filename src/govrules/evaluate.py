@@ -36,7 +36,6 @@ class CompiledVersion:
     title: str
     measure_step: Step
     usual_head: str
-    bare_head: str
     # The rule set's effective date when this version belongs to another measure: a verdict
     # governed by an earlier date gets a clause noting that the rule set was not yet in
     # force, which names the date and so cannot be prepared. None: no verdict needs it.
@@ -45,7 +44,7 @@ class CompiledVersion:
     def head(self, top: Measure, when: dt.date | None) -> str:
         """Return 「title」（clause）： of a verdict governed by ``when`` (None: unknown)."""
         if when is None:
-            return self.bare_head
+            return self.usual_head
         if self.note_before is not None and when < self.note_before:
             return _head(self.title, _measure_clause(self.version, self.citations, top, when))
         return self.usual_head
@@ -114,7 +113,6 @@ def _compile_version(
         title=title,
         measure_step=Step("measure", v.measure.id),
         usual_head=_head(title, usual),
-        bare_head=_head(title, f"依据{v.measure.title}"),
         note_before=note_before,
     )
 
@@ -156,12 +154,15 @@ def _subjects(kind: str, data: Mapping[str, Any]) -> Iterator[tuple[str, dict[st
                 continue
             for j, event in enumerate(account.get("events", ())):
                 epath = f"{path}.events[{j}]"
-                yield epath, {
-                    "account": account,
-                    "@account": path,
-                    "event": event,
-                    "@event": epath,
-                }
+                yield (
+                    epath,
+                    {
+                        "account": account,
+                        "@account": path,
+                        "event": event,
+                        "@event": epath,
+                    },
+                )
     else:
         container = {"offline": ("website", "offline"), "column": ("website", "columns")}.get(
             kind, (kind + "s",)
@@ -207,8 +208,10 @@ def _measure_clause(
             by_doc.setdefault(c.title, []).append(c.label)
         clause += "（细化" + "；".join(t + "、".join(ls) for t, ls in by_doc.items()) + "）"
     notes = []
-    if not v.start_known:
+    if not v.start_known and v.measure.base is not None:
         notes.append(f"{v.measure.title}未载明施行日期，按其上位规定施行之日起适用，结论以此为前提")
+    elif not v.start_known:
+        notes.append(f"{v.measure.title}未载明施行日期，结论以其已经施行为前提")
     if v.measure.id != top.id and top.effective is not None and when < top.effective:
         notes.append(f"{top.title}自{top.effective}起施行，{when}时尚未施行")
     return clause + ("；" + "；".join(notes) if notes else "")
@@ -229,16 +232,19 @@ def judge(
         return _verdict(cob, latest, subject, Outcome.UNDETERMINED, env, when, None, top, ())
     cv = cob.in_force(when)
     if cv is None:
-        first = cob.versions[0].version
-        text = (
-            f"{when}时{first.measure.title}尚未施行（自{first.measure.effective_label()}起施行），"
-            "本项义务不适用"
+        earliest = cob.versions[0]
+        first = earliest.version
+        since = (
+            f"自{first.starts}起施行"
+            if first.start_known
+            else (f"未载明施行日期，按其上位规定自{first.starts}起适用")
         )
+        text = f"{when}时{first.measure.title}尚未施行（{since}），本项义务不适用"
         return Verdict(
-            rule=f"{first.measure.id}.{cob.obligation.id}",
+            rule=earliest.rule,
             subject=subject,
             outcome=Outcome.NOT_APPLICABLE,
-            citations=latest.citations,
+            citations=earliest.citations,
             explanation=text,
             obligation=cob.obligation.id,
             measure=first.measure.id,
@@ -246,6 +252,7 @@ def judge(
             trace=(_date_step(when),),
         )
     compiled = cv.compiled
+    env["in_force_from"] = cv.version.starts
     trace = [_date_step(when), cv.measure_step]
     outcome: Outcome
     result: Any = True

@@ -27,7 +27,7 @@ class Function:
 
 
 def shift(cal: WorkdayCalendar, day: dt.date, amount: Duration, sign: int = 1) -> dt.date:
-    """Return ``day`` moved by a duration; workdays count from the day after (民法典第二百零一条)."""
+    """Return ``day`` moved by a duration; workdays count from the next day (民法典第二百零一条)."""
     if amount.unit == "days":
         return day + sign * amount.amount * ONE_DAY
     if amount.unit == "months":
@@ -100,7 +100,9 @@ def _gaps(
     return tuple(runs)
 
 
-def _without(_cal: WorkdayCalendar, wanted: Sequence[object], given: Sequence[object]) -> tuple[object, ...]:
+def _without(
+    _cal: WorkdayCalendar, wanted: Sequence[object], given: Sequence[object]
+) -> tuple[object, ...]:
     present = set(given)
     return tuple(x for x in wanted if x not in present)
 
@@ -112,7 +114,9 @@ FUNCTIONS: dict[str, Function] = {
         Function("max", 1, 8, "the latest date or largest number", _extreme(max)),
         Function("min", 1, 8, "the earliest date or smallest number", _extreme(min)),
         Function("year", 1, 1, "the calendar year of a date", _year),
-        Function("days_between", 2, 2, "calendar days from the first date to the second", _days_between),
+        Function(
+            "days_between", 2, 2, "calendar days from the first date to the second", _days_between
+        ),
         Function(
             "workdays_between",
             2,

@@ -196,6 +196,9 @@ def resolve(policies: Mapping[str, n.Policy], ruleset_id: str) -> RuleSet:
 
     if measure.base is None:
         params = tuple((p.name, p.value) for p in policy.params)
+        # A base whose text gives no date is taken to bind on every date, and every verdict
+        # says that the date is unknown (CONTRACT §1 treats a child's unknown date likewise).
+        root_start = measure.effective if measure.effective is not None else dt.date.min
         roots = tuple(
             Obligation(
                 rule.name,
@@ -206,7 +209,7 @@ def resolve(policies: Mapping[str, n.Policy], ruleset_id: str) -> RuleSet:
                         rule=rule,
                         params=params,
                         cites=rule.cites or (),
-                        starts=measure.effective,
+                        starts=root_start,
                         start_known=measure.effective is not None,
                         origin=rule.name_span,
                     ),

@@ -214,11 +214,12 @@ class Rule:
 
 @attrs.frozen
 class Repeal:
-    """``repeal name because "…"``: a child drops a base rule."""
+    """``repeal name [cites 第X条] because "…"``: a child drops a base rule."""
 
     name: str
     reason: str
     span: Span = attrs.field(eq=False)
+    cites: tuple[Citation, ...] = ()
 
 
 @attrs.frozen
@@ -233,6 +234,15 @@ class Renumber:
 @attrs.frozen
 class Unchecked:
     """Articles that no rule encodes, with the reason."""
+
+    articles: tuple[Citation, ...]
+    reason: str
+    span: Span = attrs.field(eq=False)
+
+
+@attrs.frozen
+class Overlap:
+    """Articles of one text that regulate the same act differently, and the reading chosen."""
 
     articles: tuple[Citation, ...]
     reason: str
@@ -274,6 +284,7 @@ class Policy:
     renumbers: tuple[Renumber, ...]
     unchecked: tuple[Unchecked, ...]
     examples: tuple[Example, ...]
+    overlaps: tuple[Overlap, ...] = ()
 
     @property
     def id(self) -> str:

@@ -81,7 +81,7 @@ _CLAUSE_KEYS = (
     "explain",
     "note",
 )
-_ITEM_KEYS = ("param", "rule", "override", "repeal", "renumber", "unchecked", "example")
+_ITEM_KEYS = ("param", "rule", "override", "repeal", "renumber", "unchecked", "overlap", "example")
 _EXAMPLE_KEYS = ("on", "jurisdiction", "facts", "expect")
 _LINE_GROUPS = (
     (_HEADER_KEYS, "a header line"),
@@ -677,8 +677,9 @@ class _Build(Transformer[Token, Any]):
         return self._rule(meta, children, override=True)
 
     @v_args(inline=True, meta=True)
-    def repeal(self, meta: Meta, name: Token, reason: Token) -> n.Repeal:
-        return n.Repeal(str(name), _unquote(str(reason)), self._span(meta))
+    def repeal(self, meta: Meta, name: Token, *rest: Any) -> n.Repeal:
+        cites: tuple[n.Citation, ...] = rest[0] if len(rest) == 2 else ()
+        return n.Repeal(str(name), _unquote(str(rest[-1])), self._span(meta), cites)
 
     @v_args(inline=True, meta=True)
     def renumber(self, meta: Meta, old: Token, new: Token) -> n.Renumber:
@@ -688,6 +689,14 @@ class _Build(Transformer[Token, Any]):
     def unchecked(self, meta: Meta, children: list[Token]) -> n.Unchecked:
         cites = tuple(self._citation(t) for t in children[:-1])
         return n.Unchecked(cites, _unquote(str(children[-1])), self._span(meta))
+
+    @v_args(meta=True)
+    def overlap(self, meta: Meta, children: list[Token]) -> n.Overlap:
+        cites = tuple(self._citation(t) for t in children[:-1])
+        return n.Overlap(cites, _unquote(str(children[-1])), self._span(meta))
+
+    def rule_ref(self, children: list[Token]) -> str:
+        return ".".join(str(c) for c in children)
 
     # examples -------------------------------------------------------------------------
     def object(self, children: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -844,6 +853,7 @@ def _date_problem(text: str) -> str:
 
 def _assemble(source: Source, header: n.Header, items: Iterable[Any]) -> n.Policy:
     params, rules, repeals, renumbers, unchecked, examples = [], [], [], [], [], []
+    overlaps = []
     for item in items:
         if isinstance(item, n.Param):
             params.append(item)
@@ -857,6 +867,10 @@ def _assemble(source: Source, header: n.Header, items: Iterable[Any]) -> n.Polic
             unchecked.append(item)
         elif isinstance(item, n.Example):
             examples.append(item)
+        elif isinstance(item, n.Overlap):
+            overlaps.append(item)
+        else:  # every declaration of the grammar has a node; nothing is dropped silently
+            raise TypeError(f"unexpected declaration {item!r}")
     return n.Policy(
         source,
         header,
@@ -866,4 +880,5 @@ def _assemble(source: Source, header: n.Header, items: Iterable[Any]) -> n.Polic
         tuple(renumbers),
         tuple(unchecked),
         tuple(examples),
+        tuple(overlaps),
     )

@@ -97,13 +97,17 @@ class Analysis:
 
 
 def membership(rule: n.Rule, name: str) -> int:
-    """Return +1 if ``name`` is only used as an allowed set (``x in name``), -1 if a forbidden one."""
+    """Return +1 if ``name`` is only an allowed set (``x in name``), -1 if only a forbidden one."""
     signs: set[int] = set()
     for req in rule.requires or ():
         for node in n.walk(req):
-            if isinstance(node, n.Binary) and node.op in ("in", "not in"):
-                if isinstance(node.right, n.Name) and node.right.name == name:
-                    signs.add(1 if node.op == "in" else -1)
+            if (
+                isinstance(node, n.Binary)
+                and node.op in ("in", "not in")
+                and isinstance(node.right, n.Name)
+                and node.right.name == name
+            ):
+                signs.add(1 if node.op == "in" else -1)
     return signs.pop() if len(signs) == 1 else 0
 
 
@@ -188,7 +192,9 @@ def relaxed_params(
                 break
 
 
-def _pairs(a: n.Expr, b: n.Expr, path: tuple[int, ...] = ()) -> Iterator[tuple[Any, Any, tuple[int, ...]]]:
+def _pairs(
+    a: n.Expr, b: n.Expr, path: tuple[int, ...] = ()
+) -> Iterator[tuple[Any, Any, tuple[int, ...]]]:
     """Yield the differing leaves of two expressions of the same shape, with their position."""
     if type(a) is not type(b) or isinstance(a, n.Number | n.Quantity | n.Name | n.String):
         if a != b:
@@ -274,13 +280,16 @@ def relaxed_overrides(
             return analysis.requirement_ease(base)
 
         yield from check(base_lets[let.name], let.expr, with_let, f"'{let.name}'", let.span)
-    if override.requires is not None and base.requires is not None:
-        if len(override.requires) == len(base.requires):
-            for old, new in zip(base.requires, override.requires, strict=True):
-                yield from check(
-                    old,
-                    new,
-                    lambda probe: Analysis(HOLE, base_lets).ease(probe),
-                    "the requirement",
-                    new.span,
-                )
+    if (
+        override.requires is not None
+        and base.requires is not None
+        and len(override.requires) == len(base.requires)
+    ):
+        for old, new in zip(base.requires, override.requires, strict=True):
+            yield from check(
+                old,
+                new,
+                lambda probe: Analysis(HOLE, base_lets).ease(probe),
+                "the requirement",
+                new.span,
+            )
