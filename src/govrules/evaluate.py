@@ -229,6 +229,10 @@ def judge(
     governing = latest.compiled.governing
     when = governing(env) if governing is not None else on
     if isinstance(when, Missing):
+        # Without its date we cannot tell which version governs; if no version's conditions
+        # can hold, the obligation does not apply whatever the date.
+        if all(_conditions(cv, env) is False for cv in cob.versions):
+            return _verdict(cob, latest, subject, Outcome.NOT_APPLICABLE, env, None, None, top, ())
         return _verdict(cob, latest, subject, Outcome.UNDETERMINED, env, when, None, top, ())
     cv = cob.in_force(when)
     if cv is None:
@@ -284,6 +288,17 @@ def judge(
             result = unknown[0] if len(unknown) == 1 else Missing.union(unknown)
     missing = result if isinstance(result, Missing) else None
     return _verdict(cob, cv, subject, outcome, env, missing, when, top, tuple(trace))
+
+
+def _conditions(cv: CompiledVersion, env: dict[str, Any]) -> Any:
+    """Return True, False or Missing: whether all of a version's conditions hold."""
+    env["in_force_from"] = cv.version.starts
+    result: Any = True
+    for cond in cv.compiled.when:
+        result = cond(env)
+        if result is not True:
+            break
+    return result
 
 
 def _verdict(
