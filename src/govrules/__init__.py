@@ -12,8 +12,9 @@
 
 from __future__ import annotations
 
-from govrules.api import article, check, diff, rulesets
+from govrules.api import article, check, rulesets
 from govrules.calendar import CalendarFileError, WorkdayCalendar, YearSchedule
+from govrules.diff import Change, Diff, diff
 from govrules.errors import CalendarError, FactsError, GovrulesError, PolicyError
 from govrules.evaluate import evaluate
 from govrules.verdicts import Citation, Decision, Outcome, Verdict
@@ -21,8 +22,10 @@ from govrules.verdicts import Citation, Decision, Outcome, Verdict
 __all__ = [
     "CalendarError",
     "CalendarFileError",
+    "Change",
     "Citation",
     "Decision",
+    "Diff",
     "FactsError",
     "GovrulesError",
     "Outcome",

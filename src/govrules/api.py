@@ -45,8 +45,3 @@ def measures(*, policies: str | os.PathLike[str] | None = None) -> tuple[Measure
 def check(policies: str | os.PathLike[str] | None = None) -> tuple[PolicyError, ...]:
     """Return every diagnostic (errors and warnings) of a policy folder, sorted."""
     return load(policies).diagnostics
-
-
-def diff(left: str, right: str) -> object:
-    """Compare two rule sets (issue: diff of jurisdictions)."""
-    raise GovrulesError("diff is not available yet")

@@ -12,6 +12,8 @@ from typing import Any, TextIO
 
 from govrules.calendar import WorkdayCalendar
 from govrules.coverage import DocumentCoverage, coverage
+from govrules.diff import diff
+from govrules.diff_formats import render_html, render_json, render_markdown, render_text
 from govrules.errors import FactsError, GovrulesError, PolicyError
 from govrules.evaluate import evaluate
 from govrules.examples import run_examples
@@ -214,10 +216,29 @@ def cmd_test(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    """Compare two rule sets."""
-    from govrules.api import diff
-
-    diff(args.left, args.right)
+    """Compare two rule sets (ids or .rules files) and print the changes."""
+    result = diff(args.left, args.right)
+    to_file = args.output is not None
+    if args.format == "json":
+        text = render_json(result)
+    elif args.format == "markdown":
+        text = render_markdown(result)
+    elif args.format == "html":
+        text = render_html(result)
+    else:
+        text = render_text(
+            result, colour=not to_file and _colour(sys.stdout), show_unchanged=args.all
+        )
+    if to_file:
+        try:
+            Path(args.output).write_text(
+                text if text.endswith("\n") else text + "\n", encoding="utf-8"
+            )
+        except OSError as err:
+            raise GovrulesError(f"{args.output}: cannot write: {err.strerror}") from None
+        print(f"wrote {args.output}")
+    else:
+        print(text)
     return EXIT_OK
 
 
@@ -261,10 +282,12 @@ def build_parser() -> argparse.ArgumentParser:
     te.add_argument("--verbose", "-v", action="store_true", help="also list passing examples")
     te.set_defaults(run=cmd_test)
 
-    di = sub.add_parser("diff", help="compare two rule sets")
-    di.add_argument("left")
-    di.add_argument("right")
+    di = sub.add_parser("diff", help="compare two rule sets, by id or .rules file")
+    di.add_argument("left", help="rule-set id (e.g. yunnan) or a .rules file")
+    di.add_argument("right", help="rule-set id (e.g. puding) or a .rules file")
     di.add_argument("--format", choices=("text", "json", "markdown", "html"), default="text")
+    di.add_argument("--all", action="store_true", help="also list unchanged obligations (text)")
+    di.add_argument("--output", "-o", help="write to this file instead of standard output")
     di.set_defaults(run=cmd_diff)
     return parser
 

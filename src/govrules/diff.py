@@ -9,16 +9,20 @@ obligation and values under another article) or ``unchanged``.
 from __future__ import annotations
 
 import difflib
+import os
 import unicodedata
+from pathlib import Path
 from typing import Any
 
 import attrs
 
 from govrules import nodes as n
+from govrules import texts
 from govrules.compiler import literal_value
+from govrules.errors import GovrulesError
 from govrules.explain import show
 from govrules.layers import Measure, Obligation, RuleSet, Version
-from govrules.library import Library
+from govrules.library import Library, load
 from govrules.texts import Document
 
 KINDS = ("removed", "added", "modified", "renumbered", "unchanged")
@@ -30,12 +34,22 @@ class ArticleRef:
 
     document: str
     article: int
-    label: str
-    text: str
+    label: str  # the cited unit as written, e.g. 第十七条第一款
+    text: str  # that unit's text
+
+    @property
+    def article_label(self) -> str:
+        """Return the article's own label, e.g. 第十七条."""
+        return texts.label(self.article)
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the CONTRACT §6 shape."""
-        return {"document": self.document, "article": self.article, "label": self.label}
+        """Return the CONTRACT §6 shape, plus the cited 款/项 under ``cited``."""
+        return {
+            "document": self.document,
+            "article": self.article,
+            "label": self.article_label,
+            "cited": self.label,
+        }
 
 
 @attrs.frozen
@@ -82,6 +96,8 @@ class Diff:
     right_measure: Measure
     metadata: tuple[str, ...]
     changes: tuple[Change, ...]
+    left_document: Document | None = attrs.field(default=None, eq=False, repr=False)
+    right_document: Document | None = attrs.field(default=None, eq=False, repr=False)
 
     def of_kind(self, kind: str) -> tuple[Change, ...]:
         """Return the changes of one kind."""
@@ -130,6 +146,15 @@ def text_edits(left: str, right: str) -> tuple[TextEdit, ...]:
     )
 
 
+# Below this share of common characters, listing edits says less than "reworded".
+SIMILAR = 0.6
+
+
+def similarity(left: str, right: str) -> float:
+    """Return the share of characters two texts have in common (difflib's ratio)."""
+    return difflib.SequenceMatcher(None, normalise(left), normalise(right), autojunk=False).ratio()
+
+
 def summarise_edits(edits: tuple[TextEdit, ...], limit: int = 6) -> str:
     """Return the edits in words, grouping repeated ones: ``省 → 县 (3 places)``."""
     counts: dict[str, int] = {}
@@ -149,7 +174,8 @@ def _ref(library: Library, version: Version) -> ArticleRef | None:
         return None
     c = version.cites[0]
     doc: Document | None = library.documents.get(version.measure.id)
-    text = (doc.unit_text(c.article, None, None) if doc is not None else None) or ""
+    # The cited unit (款 or 项 where the rule cites one) is what the two sides say.
+    text = (doc.unit_text(c.article, c.paragraph, c.item) if doc is not None else None) or ""
     return ArticleRef(version.measure.id, c.article, c.label, text)
 
 
@@ -171,9 +197,7 @@ def _semantics(version: Version) -> tuple[object, ...]:
 
 
 def _show_value(value: object) -> str:
-    if isinstance(value, tuple):
-        return "[" + ", ".join(str(v) for v in value) + "]"
-    return show(value) if not isinstance(value, str) else value
+    return show(value)
 
 
 def _details(left: Version, right: Version) -> list[str]:
@@ -181,8 +205,8 @@ def _details(left: Version, right: Version) -> list[str]:
     lp, rp = _params_used(left), _params_used(right)
     for name in sorted(set(lp) | set(rp)):
         if lp.get(name) != rp.get(name):
-            a = _show_value(lp[name]) if name in lp else "—"
-            b = _show_value(rp[name]) if name in rp else "—"
+            a = _show_value(lp[name]) if name in lp else "(not used)"
+            b = _show_value(rp[name]) if name in rp else "(not used)"
             details.append(f"{name}: {a} → {b}")
     lr, rr = left.rule, right.rule
     if lr.subject != rr.subject:
@@ -243,10 +267,15 @@ def compare_obligation(
     edits: tuple[TextEdit, ...] = ()
     if lref is not None and rref is not None and not same_article:
         edits = text_edits(lref.text, rref.text)
-        if edits:
-            details.append(f"article text: {summarise_edits(edits)}")
-        else:
+        ratio = similarity(lref.text, rref.text)
+        if not edits:
             details.append("article text: identical")
+        elif ratio < SIMILAR:
+            details.append(
+                f"article text: differently worded ({ratio:.0%} of the characters in common)"
+            )
+        else:
+            details.append(f"article text: {summarise_edits(edits)}")
     if lv.starts != rv.starts:
         details.append(f"in force from: {lv.starts or 'unknown'} → {rv.starts or 'unknown'}")
     if not same_article:
@@ -308,4 +337,40 @@ def diff_rulesets(left_lib: Library, left: RuleSet, right_lib: Library, right: R
         right.measure,
         _metadata(left.measure, right.measure),
         tuple(changes),
+        left_lib.documents.get(left.id),
+        right_lib.documents.get(right.id),
     )
+
+
+def side(spec: str | os.PathLike[str]) -> tuple[Library, RuleSet]:
+    """Return the library and rule set a diff side names: a rule-set id or a ``.rules`` file."""
+    path = Path(spec)
+    if path.suffix == ".rules" or path.is_file():
+        if not path.is_file():
+            raise GovrulesError(f"{spec}: no such policy file")
+        library = load(path.parent)
+        for pid in library.own:
+            if Path(library.policies[pid].source.path).name == path.name:
+                return library, library.ruleset(pid)
+        library.raise_errors()
+        raise GovrulesError(f"{spec}: the file defines no rule set")
+    if path.is_dir():
+        library = load(path)
+        library.raise_errors()
+        if len(library.own) != 1:
+            names = ", ".join(sorted(library.own)) or "none"
+            raise GovrulesError(
+                f"{spec}: a folder to compare must hold one rule set (it holds: {names}); "
+                "name a .rules file instead"
+            )
+        (pid,) = library.own
+        return library, library.ruleset(pid)
+    library = load(None)
+    return library, library.ruleset(str(spec))
+
+
+def diff(left: str | os.PathLike[str], right: str | os.PathLike[str]) -> Diff:
+    """Compare two rule sets, each named by id (bundled) or by a ``.rules`` file."""
+    left_lib, left_rs = side(left)
+    right_lib, right_rs = side(right)
+    return diff_rulesets(left_lib, left_rs, right_lib, right_rs)
