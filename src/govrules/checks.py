@@ -15,7 +15,7 @@ import attrs
 from govrules import facts as vocab
 from govrules import nodes as n
 from govrules.citation_numbers import unsupported
-from govrules.compiler import PLACEHOLDER, SUBJECT_ROOTS
+from govrules.compiler import FACT_PATHS, PLACEHOLDER, SUBJECT_ROOTS
 from govrules.errors import PolicyError
 from govrules.functions import FUNCTIONS
 from govrules.source import Span
@@ -36,14 +36,6 @@ ARTICLE_LABEL = re.compile(
     r"第[一二三四五六七八九十百零〇0-9０-９]+条(?:第[一二三四五六七八九十百零〇0-9０-９]+款)?"
     r"(?:第[一二三四五六七八九十百零〇0-9０-９]+项)?"
 )
-SUBJECT_PATHS = {
-    "account": ("accounts",),
-    "event": ("accounts", "events"),
-    "offline": ("website", "offline"),
-    "column": ("website", "columns"),
-    "objection": ("objections",),
-    "disclosure": ("disclosures",),
-}
 
 
 def _all_enum_values(field: vocab.Field) -> set[str]:
@@ -62,6 +54,7 @@ class Context:
 
     policies: Mapping[str, n.Policy]
     documents: Mapping[str, Document | None]
+    refused: frozenset[str] = frozenset()  # rule sets whose text the loader refused to read
 
 
 def diagnostic(
@@ -586,6 +579,16 @@ class Typer:
                 f"unknown function '{e.function}'",
                 _did_you_mean(e.function, FUNCTIONS) or "functions: " + ", ".join(FUNCTIONS),
             )
+        lists = {"count": 0, "workdays_without": 0, "gaps": 0, "without": 0}
+        if e.function in lists and len(args) > lists[e.function]:
+            first = args[lists[e.function]]
+            if first.kind not in ("list", "any"):
+                self.error(
+                    e.args[0].span,
+                    f"'{e.function}' takes a list first, and this is {_described(first)}",
+                    "a list is a fact such as account.posts, or a filtered one: "
+                    "`account.posts where each.original`",
+                )
         if not fn.min_args <= len(args) <= fn.max_args:
             want = (
                 str(fn.min_args)
@@ -617,6 +620,7 @@ class Typer:
             coll = self.infer(e.left)
             if coll.kind not in ("list", "any"):
                 self.error(e.left.span, f"'where' filters a list, and {_is_a(coll)}")
+                coll = ANY  # reported once, here, not again by whatever uses the result
             saved = self.scope.get("each")
             self.scope["each"] = coll.item or ANY if coll.kind == "list" else ANY
             self.infer(e.right)
@@ -639,6 +643,25 @@ class Typer:
             self._enum_match(left, values, e.right)
             return Ty("bool")
         if e.op in ("+", "-"):
+            if left.kind == "date" and right.kind not in ("duration", "any"):
+                return self.error(
+                    e.span,
+                    f"a date {e.op} {_described(right)}: only a duration can move a date",
+                    "write the unit: `+ 7 workdays`, `+ 14 days`, `+ 6 months`",
+                )
+            if (
+                e.op == "-"
+                and left.kind == "date"
+                and isinstance(e.right, n.Name)
+                and e.right.name in self.params
+                and isinstance(self.params[e.right.name].value, n.Quantity)
+                and self.params[e.right.name].value.unit == "workdays"  # type: ignore[union-attr]
+            ):
+                self.error(
+                    e.span,
+                    "working days can be added to a date, not subtracted",
+                    "count forwards from the earlier date, or use workdays_between(a, b)",
+                )
             if left.kind == "date" and right.kind == "duration":
                 if e.op == "-" and isinstance(e.right, n.Quantity) and e.right.unit == "workdays":
                     self.error(
@@ -705,7 +728,7 @@ def _scope(subject: str | None) -> dict[str, Ty]:
     scope["on"] = Ty("date", label="on")
     scope["in_force_from"] = Ty("date", label="in_force_from")
     for root in SUBJECT_ROOTS.get(subject or "", ()):
-        path = SUBJECT_PATHS[root]
+        path = FACT_PATHS[root]
         f = vocab.field_at(path)
         assert f is not None
         scope[root] = Ty("object", f, label=root)
@@ -756,16 +779,25 @@ def check_expressions(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
                     "name the date of the act the rule judges, e.g. `governing event.date`",
                 )
         for e in rule.when or ():
-            typer.infer(e)
+            _must_be_true_or_false(typer, typer.infer(e), e, "a `when` condition")
         own = {x.name for x in rule.lets}
         for let in lets:
             ty = typer.infer(let.expr) if let.name in own else _let_type(typer, let)
             typer.scope[let.name] = ty
         for e in rule.requires or ():
-            typer.infer(e)
+            _must_be_true_or_false(typer, typer.infer(e), e, "a requirement")
         if rule.explain is not None:
             yield from _check_template(typer, rule.explain)
         yield from typer.errors
+
+
+def _must_be_true_or_false(typer: Typer, ty: Ty, e: n.Expr, what: str) -> None:
+    if ty.kind not in ("bool", "any"):
+        typer.error(
+            e.span,
+            f"{what} must be true or false, and this is {_described(ty)}",
+            "compare it: e.g. `count(…) >= 1`, `x is empty`, `a <= b`",
+        )
 
 
 def _let_type(typer: Typer, let: n.Let) -> Ty:
@@ -801,7 +833,11 @@ def check_citations(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
     if doc is None:
         text = policy.header.get("text")
         # A path leaving the folder is refused (and reported) by the loader, unread.
-        if text is not None and not _leaves_folder(str(text.value)):
+        if (
+            text is not None
+            and not _leaves_folder(str(text.value))
+            and policy.id not in ctx.refused
+        ):
             yield diagnostic(
                 policy,
                 text.span,
@@ -856,6 +892,18 @@ def _check_citation(policy: n.Policy, doc: Document, c: n.Citation) -> Iterator[
         )
         return
     article = doc.article(c.article)
+    if c.paragraph is None and c.item is not None:
+        # 第十四条第八项: an item of an article of one paragraph.
+        if len(article.paragraphs) != 1:
+            yield diagnostic(
+                policy,
+                c.span,
+                f"{title}{article.label} has {_count(len(article.paragraphs), 'paragraph')}: "
+                f"say which holds item (项) {c.item}",
+                hint=f"write {article.label}第…款第{to_chinese_numeral(c.item)}项",
+            )
+            return
+        c = attrs.evolve(c, paragraph=1)
     if c.paragraph is None:
         return
     if not 1 <= c.paragraph <= len(article.paragraphs):
@@ -942,6 +990,34 @@ def check_examples(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
 def _adapts(policy: n.Policy) -> bool:
     rel = policy.header.relation
     return rel is not None and rel[0] == "adapts"
+
+
+def check_own_citations(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
+    """In a within layer, an override or a changed value cites the child's own article."""
+    rel = policy.header.relation
+    if rel is None or rel[0] != "within" or rel[1] not in ctx.policies:
+        return
+    for rule in policy.rules:
+        if rule.override and rule.cites is None:
+            yield diagnostic(
+                policy,
+                rule.name_span,
+                f"override of '{rule.name}' in '{policy.id}' cites no article of "
+                f"{_articles(policy, ())}",
+                hint="a subordinate measure's version of an obligation rests on its own "
+                "article: add `cites 第…条` (the base's article is cited after it)",
+            )
+    base_params = inherited_params(ctx, policy)
+    for p in policy.params:
+        base = base_params.get(p.name)
+        if base is not None and base.value != p.value and not p.cites:
+            yield diagnostic(
+                policy,
+                p.span,
+                f"parameter '{p.name}' changes the value of '{rel[1]}' but cites no article "
+                f"of {_articles(policy, ())}",
+                hint="add `cites 第…条`: the article that sets the new value",
+            )
 
 
 def check_subordination(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
@@ -1098,6 +1174,7 @@ CHECKS: tuple[Callable[[Context, n.Policy], Iterator[PolicyError]], ...] = (
     check_citations,
     check_same_obligation,
     check_examples,
+    check_own_citations,
     check_subordination,
     check_citation_numbers,
     check_overlaps,

@@ -15,8 +15,9 @@ from typing import Any
 import attrs
 
 from govrules import nodes as n
+from govrules.facts import field_at
 from govrules.functions import FUNCTIONS, shift
-from govrules.values import Duration, Missing
+from govrules.values import Duration, Missing, Text
 
 Env = dict[str, Any]
 Fn = Callable[[Env], Any]
@@ -32,6 +33,15 @@ SUBJECT_ROOTS = {
     "column": ("column",),
     "objection": ("objection",),
     "disclosure": ("disclosure",),
+}
+# Where each subject root lies in the facts vocabulary.
+FACT_PATHS = {
+    "account": ("accounts",),
+    "event": ("accounts", "events"),
+    "offline": ("website", "offline"),
+    "column": ("website", "columns"),
+    "objection": ("objections",),
+    "disclosure": ("disclosures",),
 }
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*)\}")
 
@@ -80,17 +90,29 @@ def _chain(expr: n.Expr) -> tuple[str, tuple[str, ...]] | None:
     return None
 
 
-def _project(value: Any, key: str) -> Any:
+def _project(value: Any, key: str, path: str = "…") -> Any:
+    """Return ``key`` of every item of a list; an item without it makes the list Missing.
+
+    ``path`` is the list's fact path, so that the missing fact is named
+    (``accounts[1].platform``): dropping the item silently would answer another question.
+    """
     out: list[Any] = []
-    for item in value:
-        if type(item) is dict:
-            # Validated facts are plain dicts: test for one first, it is the usual item.
+    missing: list[str] = []
+    for i, item in enumerate(value):
+        if type(item) is dict or isinstance(item, dict):
+            # Validated facts are plain dicts: the usual item.
             if key in item:
                 out.append(item[key])
+            else:
+                missing.append(f"{path}[{i}].{key}")
         elif isinstance(item, tuple):
-            out.extend(x[key] for x in item if isinstance(x, dict) and key in x)
-        elif isinstance(item, dict) and key in item:
-            out.append(item[key])
+            for j, x in enumerate(item):
+                if isinstance(x, dict) and key in x:
+                    out.append(x[key])
+                else:
+                    missing.append(f"{path}[{i}][{j}].{key}")
+    if missing:
+        return Missing(frozenset(missing))
     return tuple(out)
 
 
@@ -120,7 +142,7 @@ def _lookup_one(root: str, key: str, suffix: str) -> Fn:
         if isinstance(value, Missing):
             return value
         if type(value) is tuple:
-            return _project(value, key)
+            return _project(value, key, env[where])
         raise EvaluationError(f"{env[where]}{suffix}: not an object")
 
     return get
@@ -166,7 +188,18 @@ class Compiler:
     def path_expr(self, dotted: str) -> Fn:
         """Return a closure for a ``{name.field}`` placeholder of an explanation."""
         root, *keys = dotted.split(".")
-        return self.lookup(root, tuple(keys))
+        get = self.lookup(root, tuple(keys))
+        field = field_at((*FACT_PATHS.get(root, (root,)), *keys)) if keys else None
+        if field is None or field.kind != "str":
+            return get
+
+        def verbatim(env: Env) -> Any:
+            # Free text (a name, a credited source) is shown as written, never translated
+            # as if it were an enumeration value.
+            value = get(env)
+            return Text(value) if isinstance(value, str) else value
+
+        return verbatim
 
     # expressions ----------------------------------------------------------------------
     def expr(self, e: n.Expr) -> Fn:
@@ -212,7 +245,9 @@ class Compiler:
                     else:
                         return Missing(frozenset((env["@" + root] + suffixes[i],)))
                 elif type(value) is tuple:
-                    value = _project(value, key)
+                    value = _project(value, key, env["@" + root] + (suffixes[i - 1] if i else ""))
+                    if isinstance(value, Missing):
+                        return value
                 else:
                     raise EvaluationError(f"{env['@' + root]}{suffixes[i]}: not an object")
             return value
@@ -247,7 +282,10 @@ class Compiler:
                 if isinstance(v, Missing):
                     missing = [w for w in values if isinstance(w, Missing)]
                     return missing[0] if len(missing) == 1 else Missing.union(missing)
-            result = impl(env["$calendar"], *values)
+            try:
+                result = impl(env["$calendar"], *values)
+            except (TypeError, ValueError, ArithmeticError) as err:
+                raise EvaluationError(f"{e.function}(…): {err}") from None
             if result is None:
                 return Missing(frozenset((f"{e.function}(…) of an empty list",)))
             return result
@@ -322,7 +360,10 @@ class Compiler:
             if isinstance(a, Missing) or isinstance(b, Missing):
                 return _either(a, b)
             if shifts and isinstance(a, dt.date) and isinstance(b, Duration):
-                return shift(env["$calendar"], a, b, 1 if op == "+" else -1)
+                try:
+                    return shift(env["$calendar"], a, b, 1 if op == "+" else -1)
+                except (ValueError, OverflowError) as err:
+                    raise EvaluationError(f"{a} {op} {b}: {err}") from None
             try:
                 return compare(a, b)
             except TypeError:

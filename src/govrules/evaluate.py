@@ -144,8 +144,9 @@ def _subjects(kind: str, data: Mapping[str, Any]) -> Iterator[tuple[str, dict[st
     if kind == "unit":
         yield "unit", {}
     elif kind == "website":
-        if "website" in data:
-            yield "website", {}
+        # Like the unit, the website is one subject whether or not facts describe it, so
+        # that its duties are reported (undetermined) rather than silently skipped.
+        yield "website", {}
     elif kind in ("account", "event"):
         for i, account in enumerate(data.get("accounts", ())):
             path = f"accounts[{i}]"
@@ -259,11 +260,7 @@ def judge(
     env["in_force_from"] = cv.version.starts
     trace = [_date_step(when), cv.measure_step]
     outcome: Outcome
-    result: Any = True
-    for cond in compiled.when:
-        result = cond(env)
-        if result is not True:
-            break
+    result: Any = _conditions(cv, env)
     if isinstance(result, Missing):
         outcome = Outcome.UNDETERMINED
     elif result is not True:
@@ -291,14 +288,23 @@ def judge(
 
 
 def _conditions(cv: CompiledVersion, env: dict[str, Any]) -> Any:
-    """Return True, False or Missing: whether all of a version's conditions hold."""
+    """Return True, False or Missing: the `when` lines joined by three-valued ``and``.
+
+    A false line decides even after a line that needs a missing fact, as ``a and b`` does.
+    """
     env["in_force_from"] = cv.version.starts
-    result: Any = True
+    unknown: list[Missing] = []
     for cond in cv.compiled.when:
         result = cond(env)
-        if result is not True:
-            break
-    return result
+        if result is False:
+            return False
+        if isinstance(result, Missing):
+            unknown.append(result)
+        elif result is not True:
+            raise EvaluationError(f"a condition gave {result!r}, not true or false")
+    if unknown:
+        return unknown[0] if len(unknown) == 1 else Missing.union(unknown)
+    return True
 
 
 def _verdict(
@@ -395,7 +401,16 @@ def run(
             env = shared.copy()
             try:
                 verdicts.append(judge(cob, env, subject, on, top))
-            except EvaluationError as err:
+            except (
+                EvaluationError,
+                TypeError,
+                ValueError,
+                KeyError,
+                AttributeError,
+                ArithmeticError,
+            ) as err:
+                # A policy that passed its checks can still meet values of a kind it did
+                # not expect; the caller gets the rule and the subject, not a traceback.
                 raise GovrulesError(
                     f"rule '{cob.obligation.id}' ({cob.versions[-1].version.origin.path}:"
                     f"{cob.versions[-1].version.origin.line}) failed on {subject}: {err}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from govrules.values import Duration, Missing, Run
+from govrules.values import Duration, Missing, Run, Text
 
 # Enumeration values of the facts vocabulary as a Chinese reader expects them.
 ENUM_CHINESE = {
@@ -20,6 +20,7 @@ ENUM_CHINESE = {
     "kuaishou": "快手",
     "app": "移动客户端",
     "mini_program": "小程序",
+    "other": "其他",
     "abroad": "境外",
     "other_province": "外省",
     "same_province": "本省",
@@ -70,6 +71,8 @@ def show(value: Any) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, dt.date | Duration | Run):
+        return str(value)
+    if isinstance(value, Text):
         return str(value)
     if isinstance(value, str):
         return ENUM_CHINESE.get(value, value)

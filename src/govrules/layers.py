@@ -243,11 +243,17 @@ def resolve(policies: Mapping[str, n.Policy], ruleset_id: str) -> RuleSet:
                 continue
         override = overrides.get(ob.id)
         used = n.names_in(last.rule if override is None else merge(last.rule, override))
+        # A child's own value changes the obligation when it differs; in an adapting child a
+        # restated value with its own citation also says where the child states it.
         changed = tuple(
             sorted(
                 name
                 for name in used
-                if name in own_params and dict(base.params).get(name) != own_params[name].value
+                if name in own_params
+                and (
+                    dict(base.params).get(name) != own_params[name].value
+                    or (adapts and own_params[name].cites)
+                )
             )
         )
         if not adapts and override is None and not changed:
@@ -257,7 +263,7 @@ def resolve(policies: Mapping[str, n.Policy], ruleset_id: str) -> RuleSet:
         if override is not None and override.cites is not None:
             cites = override.cites
         elif changed and any(own_params[c].cites for c in changed):
-            cites = tuple(c for name in changed for c in own_params[name].cites)
+            cites = tuple(dict.fromkeys(c for name in changed for c in own_params[name].cites))
         elif adapts:
             cites, _unmapped = renumber(last.cites, mapping)
         else:

@@ -103,6 +103,7 @@ def _read_folder(folder: Traversable, label: str, inherit: Library | None = None
             continue
         policies[policy.id] = policy
     documents: dict[str, Document | None] = {}
+    refused: set[str] = set()
     for pid, policy in policies.items():
         documents[pid] = None
         ref = policy.header.get("text")
@@ -110,6 +111,7 @@ def _read_folder(folder: Traversable, label: str, inherit: Library | None = None
             continue
         target = _inside(folder, str(ref.value))
         if target is None:
+            refused.add(pid)
             diagnostics.append(
                 diagnostic(
                     policy,
@@ -121,13 +123,13 @@ def _read_folder(folder: Traversable, label: str, inherit: Library | None = None
             continue
         if target.is_file():
             documents[pid] = segment(target.read_text(encoding="utf-8"), pid)
-    ctx = Context(policies, documents)
+    ctx = Context(policies, documents, frozenset(refused))
     own = set(policies)
     if inherit is not None:
         # A user folder may build on the bundled rule sets (e.g. a county variant within yunnan).
         policies = {**{k: v for k, v in inherit.policies.items() if k not in own}, **policies}
         documents = {**{k: v for k, v in inherit.documents.items() if k not in own}, **documents}
-        ctx = Context(policies, documents)
+        ctx = Context(policies, documents, frozenset(refused))
     for pid in sorted(own):
         diagnostics.extend(run_checks(ctx, policies[pid]))
     calendars: tuple[YearSchedule, ...] = ()

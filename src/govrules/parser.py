@@ -25,6 +25,7 @@ from govrules import nodes as n
 from govrules.errors import PolicyError
 from govrules.source import Source, Span
 from govrules.texts import chinese_numeral
+from govrules.texts import label as texts_label
 
 
 @functools.cache
@@ -428,7 +429,10 @@ def parse_citation(label: str, span: Span) -> n.Citation:
     parts = [chinese_numeral(g) if g else None for g in m.groups()]
     article = parts[0]
     assert article is not None
-    return n.Citation(article, parts[1], parts[2], label, span)
+    if article < 1 or any(p is not None and p < 1 for p in parts):
+        raise ValueError(label)
+    # Shown in verdicts as the texts write it (第十七条), however the author typed it (第17条).
+    return n.Citation(article, parts[1], parts[2], texts_label(article, parts[1], parts[2]), span)
 
 
 class _Build(Transformer[Token, Any]):

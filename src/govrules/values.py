@@ -55,3 +55,9 @@ class Run:
 
     def __str__(self) -> str:
         return f"{self.first}至{self.last}（{self.days}天）"
+
+
+class Text(str):
+    """Free text from the facts (a name, a source), shown as written, never translated."""
+
+    __slots__ = ()

@@ -1,0 +1,99 @@
+"""Engine semantics on small policies: three-valued conditions, projections, errors, wording."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import govrules
+from govrules import GovrulesError, Outcome
+
+TEXT = "测试办法\n第一条 单位应当开办政务新媒体。\n第二条 本办法自2024年1月1日起施行。\n"
+HEAD = """ruleset t {
+    title "《测试办法》" issuer "测试" level county jurisdiction "测试"
+    effective 2024-01-01 text "texts/t.txt"
+}
+unchecked 第二条 because "施行日期"
+"""
+
+
+def _folder(tmp_path: Path, body: str) -> Path:
+    (tmp_path / "texts").mkdir(exist_ok=True)
+    (tmp_path / "texts" / "t.txt").write_text(TEXT, encoding="utf-8")
+    (tmp_path / "t.rules").write_text(HEAD + body, encoding="utf-8")
+    errors = [d for d in govrules.check(tmp_path) if d.severity == "error"]
+    assert errors == [], errors
+    return tmp_path
+
+
+def _verdict(folder: Path, facts: dict[str, object], rule: str = "r") -> govrules.Verdict:
+    decision = govrules.evaluate(facts, "t", "2024-06-01", policies=folder)
+    (v,) = [x for x in decision.verdicts if x.obligation == rule]
+    return v
+
+
+def test_a_false_when_line_decides_after_an_unknown_one(tmp_path: Path) -> None:
+    """`when` lines join with three-valued `and`: unknown then false is not applicable."""
+    folder = _folder(
+        tmp_path,
+        """rule r { subject account cites 第一条
+    when account.news_service
+    when account.platform == wechat
+    require account.news_license
+    explain "x" }
+""",
+    )
+    facts = {"accounts": [{"id": "a", "platform": "weibo"}]}
+    assert _verdict(folder, facts).outcome is Outcome.NOT_APPLICABLE
+    facts = {"accounts": [{"id": "a", "platform": "wechat"}]}
+    v = _verdict(folder, facts)
+    assert v.outcome is Outcome.UNDETERMINED
+    assert v.missing == ("accounts[0].news_service",)
+
+
+def test_a_projection_with_a_missing_fact_is_unknown(tmp_path: Path) -> None:
+    """`accounts.opened_on` with one account lacking the date names that account's fact."""
+    folder = _folder(
+        tmp_path,
+        """rule r { subject unit cites 第一条
+    let first = min(accounts.opened_on)
+    require first >= 2024-01-01
+    explain "最早{first}" }
+""",
+    )
+    facts = {"accounts": [{"id": "a", "opened_on": "2024-02-01"}, {"id": "b"}]}
+    v = _verdict(folder, facts)
+    assert v.outcome is Outcome.UNDETERMINED
+    assert v.missing == ("accounts[1].opened_on",)
+    facts = {
+        "accounts": [{"id": "a", "opened_on": "2024-02-01"}, {"id": "b", "opened_on": "2023-12-31"}]
+    }
+    assert _verdict(folder, facts).outcome is Outcome.VIOLATION
+
+
+def test_a_value_of_the_wrong_kind_is_an_error_naming_the_rule(tmp_path: Path) -> None:
+    """A runtime type problem becomes a GovrulesError with rule and subject, not a traceback."""
+    folder = _folder(
+        tmp_path,
+        """rule r { subject unit cites 第一条
+    require year(unit.name) > 2000
+    explain "x" }
+""",
+    )
+    with pytest.raises(GovrulesError, match=r"rule 'r' \(.*t\.rules:\d+\) failed on unit"):
+        _verdict(folder, {"unit": {"name": "某县"}})
+
+
+def test_free_text_is_shown_as_written_and_enumerations_in_chinese(tmp_path: Path) -> None:
+    """An account named "app" prints as app; the platform value app prints as 移动客户端."""
+    folder = _folder(
+        tmp_path,
+        """rule r { subject account cites 第1条
+    require account.platform_approved
+    explain "{account.name}/{account.platform}" }
+""",
+    )
+    v = _verdict(folder, {"accounts": [{"id": "a", "name": "app", "platform": "app"}]})
+    assert "app/移动客户端" in v.explanation
+    assert v.citations[0].label == "第一条"
