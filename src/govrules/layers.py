@@ -187,6 +187,27 @@ def renumber(
     return tuple(moved), tuple(unmapped)
 
 
+def _new_obligation(
+    rule: n.Rule,
+    measure: Measure,
+    params: tuple[tuple[str, n.Literal], ...],
+    starts: dt.date | None,
+    start_known: bool,
+) -> Obligation:
+    """Return an obligation a layer states itself, with its one version."""
+    version = Version(
+        obligation=rule.name,
+        measure=measure,
+        rule=rule,
+        params=params,
+        cites=rule.cites or (),
+        starts=starts,
+        start_known=start_known,
+        origin=rule.name_span,
+    )
+    return Obligation(rule.name, (version,))
+
+
 def resolve(policies: Mapping[str, n.Policy], ruleset_id: str) -> RuleSet:
     """Return the resolved rule set ``ruleset_id``; the policies are already checked."""
     policy = policies[ruleset_id]
@@ -200,21 +221,7 @@ def resolve(policies: Mapping[str, n.Policy], ruleset_id: str) -> RuleSet:
         # says that the date is unknown (CONTRACT §1 treats a child's unknown date likewise).
         root_start = measure.effective if measure.effective is not None else dt.date.min
         roots = tuple(
-            Obligation(
-                rule.name,
-                (
-                    Version(
-                        obligation=rule.name,
-                        measure=measure,
-                        rule=rule,
-                        params=params,
-                        cites=rule.cites or (),
-                        starts=root_start,
-                        start_known=measure.effective is not None,
-                        origin=rule.name_span,
-                    ),
-                ),
-            )
+            _new_obligation(rule, measure, params, root_start, measure.effective is not None)
             for rule in policy.rules
         )
         return RuleSet(measure, (measure,), roots, (), params, own_unchecked)
@@ -288,26 +295,11 @@ def resolve(policies: Mapping[str, n.Policy], ruleset_id: str) -> RuleSet:
         )
         obligations.append(Obligation(ob.id, (version,) if adapts else (*ob.versions, version)))
 
-    for rule in policy.rules:
-        if rule.override:
-            continue
-        obligations.append(
-            Obligation(
-                rule.name,
-                (
-                    Version(
-                        obligation=rule.name,
-                        measure=measure,
-                        rule=rule,
-                        params=params,
-                        cites=rule.cites or (),
-                        starts=starts,
-                        start_known=start_known,
-                        origin=rule.name_span,
-                    ),
-                ),
-            )
-        )
+    obligations.extend(
+        _new_obligation(rule, measure, params, starts, start_known)
+        for rule in policy.rules
+        if not rule.override
+    )
     chain = (measure, *base.chain)
     unchecked = own_unchecked if adapts else own_unchecked + base.unchecked
     return RuleSet(measure, chain, tuple(obligations), tuple(repealed), params, unchecked)
