@@ -97,3 +97,57 @@ def test_free_text_is_shown_as_written_and_enumerations_in_chinese(tmp_path: Pat
     v = _verdict(folder, {"accounts": [{"id": "a", "name": "app", "platform": "app"}]})
     assert "app/移动客户端" in v.explanation
     assert v.citations[0].label == "第一条"
+
+
+def test_a_policy_folder_can_ship_a_years_schedule(tmp_path: Path) -> None:
+    """calendar/2027.json in the folder extends the working days: 12-28 + 7 = 2027-01-07."""
+    folder = _folder(
+        tmp_path,
+        """param filing = 7 workdays
+rule r { subject event cites 第一条 governing event.date
+    let deadline = event.date + filing
+    require event.filed_on <= deadline
+    explain "期限{deadline}" }
+""",
+    )
+    (folder / "calendar").mkdir()
+    (folder / "calendar" / "2027.json").write_text(
+        '{"year": 2027, "holidays": ["2027-01-01"], "workdays": []}', encoding="utf-8"
+    )
+    facts = {
+        "accounts": [
+            {
+                "id": "a",
+                "events": [{"type": "open", "date": "2026-12-28", "filed_on": "2027-01-08"}],
+            }
+        ]
+    }
+    # 2026-12-29..31 (3), 2027-01-01 is the holiday, 01-04..01-07 (4): the 7th is 01-07.
+    decision = govrules.evaluate(facts, "t", "2027-02-01", policies=folder)
+    (v,) = [x for x in decision.verdicts if x.obligation == "r"]
+    assert v.outcome is Outcome.VIOLATION
+    assert "2027-01-07" in v.explanation
+
+
+def test_without_the_schedule_the_missing_year_is_named(tmp_path: Path) -> None:
+    """The same deadline with no 2027 schedule raises CalendarError for 2027."""
+    folder = _folder(
+        tmp_path,
+        """rule r { subject event cites 第一条 governing event.date
+    let deadline = event.date + 3 workdays
+    require event.filed_on <= deadline
+    explain "期限{deadline}" }
+""",
+    )
+    facts = {
+        "accounts": [
+            {
+                "id": "a",
+                "events": [{"type": "open", "date": "2026-12-30", "filed_on": "2027-01-08"}],
+            }
+        ]
+    }
+    with pytest.raises(govrules.CalendarError) as err:
+        govrules.evaluate(facts, "t", "2027-02-01", policies=folder)
+    assert err.value.year == 2027
+    assert "calendar/2027.json" in str(err.value)

@@ -15,7 +15,7 @@ import attrs
 from govrules import facts as vocab
 from govrules import nodes as n
 from govrules.citation_numbers import unsupported
-from govrules.compiler import FACT_PATHS, PLACEHOLDER, SUBJECT_ROOTS
+from govrules.compiler import FACT_PATHS, GLOBAL_ROOTS, PLACEHOLDER, SUBJECT_ROOTS
 from govrules.errors import PolicyError
 from govrules.functions import FUNCTIONS
 from govrules.source import Span
@@ -735,6 +735,33 @@ def _scope(subject: str | None) -> dict[str, Ty]:
     return scope
 
 
+RESERVED = frozenset(
+    {
+        *GLOBAL_ROOTS,
+        "on",
+        "in_force_from",
+        "each",
+        *(r for rs in SUBJECT_ROOTS.values() for r in rs),
+    }
+)
+
+
+def check_reserved_names(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
+    """Parameters and lets do not take the names of facts or of the engine's own values."""
+    named: list[tuple[str, str, Span]] = [("parameter", p.name, p.span) for p in policy.params]
+    for rule in policy.rules:
+        named.extend(("let", x.name, x.span) for x in rule.lets)
+    for what, name, span in named:
+        if name in RESERVED:
+            yield diagnostic(
+                policy,
+                span,
+                f"{what} '{name}' has the name of a value the engine provides",
+                hint=f"'{name}' already means something in every rule "
+                f"({', '.join(sorted(RESERVED))}); choose another name",
+            )
+
+
 def check_expressions(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
     """Names, fact paths, functions and enumeration values in rules all exist."""
     inherited = inherited_rules(ctx, policy)
@@ -1170,6 +1197,7 @@ CHECKS: tuple[Callable[[Context, n.Policy], Iterator[PolicyError]], ...] = (
     check_duplicates,
     check_layering,
     check_rules,
+    check_reserved_names,
     check_expressions,
     check_citations,
     check_same_obligation,
