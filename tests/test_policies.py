@@ -163,3 +163,24 @@ def test_anyue_disclosure_within_twenty_working_days() -> None:
         v = _one(govrules.evaluate(facts, "anyue", "2024-07-01"), "disclosure_deadline")
         assert v.outcome is outcome, v.explanation
         assert "2024-05-30" in v.explanation
+
+
+def test_a_verdict_traces_the_file_and_line_of_the_rule_that_decided() -> None:
+    """Provenance: Luju's override, by file and line, then Yunnan's rule before Luju's date."""
+    text = (bundled().policies["luju"].source.text).splitlines()
+    line = next(
+        i for i, t in enumerate(text, 1) if t.startswith("override change_close_announcement")
+    )
+    after = _one(
+        govrules.evaluate(_close("2024-10-14", "2024-09-25"), "luju", "2024-11-01"),
+        "change_close_announcement",
+    )
+    assert ("rule_source", f"policies/luju.rules:{line}") in [
+        (s.name, s.value) for s in after.trace
+    ]
+    before = _one(
+        govrules.evaluate(_close("2022-10-13", "2022-09-23"), "luju", "2024-11-01"),
+        "change_close_announcement",
+    )
+    source = dict((s.name, s.value) for s in before.trace)["rule_source"]
+    assert source.startswith("policies/yunnan.rules:")

@@ -35,6 +35,7 @@ class CompiledVersion:
     rule: str
     title: str
     measure_step: Step
+    source_step: Step  # where the governing version is written: file and line
     usual_head: str
     # The rule set's effective date when this version belongs to another measure: a verdict
     # governed by an earlier date gets a clause noting that the rule set was not yet in
@@ -112,6 +113,7 @@ def _compile_version(
         rule=f"{v.measure.id}.{ob.id}",
         title=title,
         measure_step=Step("measure", v.measure.id),
+        source_step=Step("rule_source", f"{v.origin.path}:{v.origin.line}"),
         usual_head=_head(title, usual),
         note_before=note_before,
     )
@@ -258,7 +260,7 @@ def judge(
         )
     compiled = cv.compiled
     env["in_force_from"] = cv.version.starts
-    trace = [_date_step(when), cv.measure_step]
+    trace = [_date_step(when), cv.measure_step, cv.source_step]
     outcome: Outcome
     result: Any = _conditions(cv, env)
     if isinstance(result, Missing):
