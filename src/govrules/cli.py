@@ -116,7 +116,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             facts, args.jurisdiction, args.on, policies=args.policies, calendar=calendar
         )
     except FactsError as err:
-        raise GovrulesError(f"{args.facts}: {err}") from None
+        where = "--on" if err.path == "on" else args.facts  # the date is not in the file
+        raise GovrulesError(f"{where}: {err}") from None
     if args.format == "json":
         print(json.dumps(decision.to_dict(), ensure_ascii=False, indent=2))
     else:

@@ -174,7 +174,14 @@ def load(folder: str | os.PathLike[str] | None) -> Library:
     path = Path(folder)
     if not path.is_dir():
         raise GovrulesError(f"policy folder '{folder}' does not exist or is not a folder")
-    stamp = tuple(sorted((str(p), p.stat().st_mtime) for p in path.rglob("*") if p.is_file()))
+    # What a folder's library is read from: its policies, their usual texts folder and its
+    # calendars (not every file below it: `govrules check /` must not walk the disk).
+    watched = [
+        *path.glob("*.rules"),
+        *path.joinpath("texts").glob("*"),
+        *path.joinpath("calendar").glob("*"),
+    ]
+    stamp = tuple(sorted((str(p), p.stat().st_mtime) for p in watched if p.is_file()))
     key = (str(path.resolve()), stamp)
     if key not in _FOLDERS:
         _FOLDERS.clear()
