@@ -262,3 +262,14 @@ def test_coverage_fails_for_an_unaccounted_article(tmp_path: Path, capsys: Any) 
     out = capsys.readouterr().out
     assert "第一条" in out
     assert "missing" in out
+
+
+def test_a_bad_as_of_date_names_the_option(tmp_path: Path, capsys: Any) -> None:
+    """--on 2024-02-30 is reported against --on, not against the facts file."""
+    assert (
+        main(["evaluate", str(write_facts(tmp_path, {})), "-j", "yunnan", "--on", "2024-02-30"])
+        == 2
+    )
+    err = capsys.readouterr().err
+    assert "--on: expected a date YYYY-MM-DD, found '2024-02-30'" in err
+    assert "facts.json" not in err

@@ -116,8 +116,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             facts, args.jurisdiction, args.on, policies=args.policies, calendar=calendar
         )
     except FactsError as err:
-        where = "--on" if err.path == "on" else args.facts  # the date is not in the file
-        raise GovrulesError(f"{where}: {err}") from None
+        if err.path == "on":  # the as-of date comes from the command line, not the file
+            raise GovrulesError(f"--on: expected {err.expected}, found {err.found}") from None
+        raise GovrulesError(f"{args.facts}: {err}") from None
     if args.format == "json":
         print(json.dumps(decision.to_dict(), ensure_ascii=False, indent=2))
     else:
