@@ -301,3 +301,15 @@ def test_every_command_is_documented() -> None:
     parser = cli.build_parser()
     (sub,) = [a for a in parser._actions if a.dest == "command"]
     assert [name for name in sub.choices if f"`govrules {name}" not in text] == []
+
+
+def test_the_readme_example_prints_what_the_readme_shows(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The README's Python example runs and prints exactly the output block after it."""
+    import re
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    code, shown = re.search(r"```python\n(.*?)```\n\n```\n(.*?)```", readme, re.S).groups()  # type: ignore[union-attr]
+    exec(compile(code, "README.md", "exec"), {})
+    assert capsys.readouterr().out == shown
