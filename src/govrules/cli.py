@@ -198,6 +198,8 @@ def cmd_list(args: argparse.Namespace) -> int:
             for r in rs.repealed:
                 if r.measure == pid:
                     print(f"    {r.obligation:28} repealed: {r.reason}")
+            for note in m.notes:  # the readings the policy chose, for a legal reviewer
+                print(f"    note: {note}")
     return EXIT_OK
 
 
@@ -268,7 +270,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     ls = sub.add_parser("list", help="list rule sets and their relations")
     ls.add_argument("--policies", help="policy folder to use instead of the bundled one")
-    ls.add_argument("--verbose", "-v", action="store_true", help="also list each obligation")
+    ls.add_argument(
+        "--verbose",
+        "-v",
+        action="store_true",
+        help="also list each obligation, each repeal and the readings noted in the policy",
+    )
     ls.add_argument(
         "--coverage", action="store_true", help="show how every article is accounted for"
     )
