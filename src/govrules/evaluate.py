@@ -11,7 +11,7 @@ from typing import Any
 import attrs
 
 from govrules.calendar import WorkdayCalendar
-from govrules.compiler import GLOBAL_ROOTS, SUBJECT_ROOTS, Compiled, Compiler, EvaluationError
+from govrules.compiler import FACT_PATHS, GLOBAL_ROOTS, SUBJECT_ROOTS, Compiled, Compiler, EvaluationError
 from govrules.errors import FactsError, GovrulesError
 from govrules.explain import show
 from govrules.facts import validate
@@ -167,9 +167,7 @@ def _subjects(kind: str, data: Mapping[str, Any]) -> Iterator[tuple[str, dict[st
                     },
                 )
     else:
-        container = {"offline": ("website", "offline"), "column": ("website", "columns")}.get(
-            kind, (kind + "s",)
-        )
+        container = FACT_PATHS[kind]
         holder: Any = data
         for key in container[:-1]:
             holder = holder.get(key, {})
