@@ -11,7 +11,14 @@ from typing import Any
 import attrs
 
 from govrules.calendar import WorkdayCalendar
-from govrules.compiler import FACT_PATHS, GLOBAL_ROOTS, SUBJECT_ROOTS, Compiled, Compiler, EvaluationError
+from govrules.compiler import (
+    FACT_PATHS,
+    GLOBAL_ROOTS,
+    SUBJECT_ROOTS,
+    Compiled,
+    Compiler,
+    EvaluationError,
+)
 from govrules.errors import FactsError, GovrulesError
 from govrules.explain import show
 from govrules.facts import validate
