@@ -208,6 +208,7 @@ def test_html_is_self_contained_and_marks_the_characters(puding: govrules.Diff) 
     assert "src=" not in page
     assert 'href="#left-a39"' in page
     assert 'id="right-a32"' in page
+    assert "Matched articles, side by side" in page
     assert "本<del>省</del>内" in page
     assert "本<ins>县</ins>内" in page
     # the source's own characters are shown: Yunnan's half-width punctuation stays

@@ -123,6 +123,10 @@ del{background:#ffd7d5;text-decoration:line-through;color:#8c0010}
 ins{background:#d4f7dc;text-decoration:none;color:#0b5a26}
 a{color:#1d3557}
 .meta li{font-size:13px}
+h2.section{font-size:17px;margin:22px 0 8px}
+.pair{background:#fff;border:1px solid #d9dde3;margin:10px 0;padding:6px 12px}
+.pair .docs{margin-top:4px}
+.pair .rules{font-size:12px;color:#555;margin:2px 0;font-family:monospace}
 """
 
 
@@ -186,6 +190,39 @@ def _document_column(
             )
     rows.append("</section>")
     return "\n".join(rows)
+
+
+def _pairs_section(d: Diff) -> str:
+    """Return the matched articles that differ, each pair side by side in one row."""
+    ldoc, rdoc = d.left_document, d.right_document
+    if ldoc is None or rdoc is None:
+        return ""
+    seen: set[tuple[int, int]] = set()
+    rows = []
+    for c in d.changes:
+        if c.left is None or c.right is None or c.kind == "unchanged":
+            continue
+        key = (c.left.article, c.right.article)
+        if key in seen or not (ldoc.has(key[0]) and rdoc.has(key[1])):
+            continue
+        seen.add(key)
+        ltext, rtext = ldoc.article(key[0]).text, rdoc.article(key[1]).text
+        rules = ", ".join(
+            x.rule
+            for x in d.changes
+            if x.left and x.right and (x.left.article, x.right.article) == key
+        )
+        rows.append(
+            f'<div class="pair"><p class="rules">{html.escape(rules)}</p><div class="docs">'
+            f'<div class="article changed"><span class="label">{html.escape(d.left)} '
+            f"{html.escape(ldoc.article(key[0]).label)}</span>{_highlight(ltext, rtext, 'left')}"
+            f'</div><div class="article changed"><span class="label">{html.escape(d.right)} '
+            f"{html.escape(rdoc.article(key[1]).label)}</span>{_highlight(rtext, ltext, 'right')}"
+            "</div></div></div>"
+        )
+    if not rows:
+        return ""
+    return '<h2 class="section">Matched articles, side by side</h2>\n' + "\n".join(rows)
 
 
 def render_html(d: Diff) -> str:
@@ -252,6 +289,8 @@ def render_html(d: Diff) -> str:
 {chr(10).join(rows)}
 </tbody>
 </table>
+{_pairs_section(d)}
+<h2 class="section">{html.escape(d.left_measure.title)} · {html.escape(d.right_measure.title)}</h2>
 <div class="docs">
 {_document_column(d, ldoc, "left", left_partner, left_changed)}
 {_document_column(d, rdoc, "right", right_partner, right_changed)}
