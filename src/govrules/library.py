@@ -81,8 +81,11 @@ def _read_folder(folder: Traversable, label: str, inherit: Library | None = None
         try:
             text = entry.read_text(encoding="utf-8")
         except UnicodeDecodeError as err:
+            diagnostics.append(_not_utf8(path, err))
+            continue
+        except OSError as err:
             diagnostics.append(
-                PolicyError(f"not UTF-8 text: {err.reason}", path=path, line=1, column=1)
+                PolicyError(f"cannot read the file: {err.strerror}", path=path, line=1, column=1)
             )
             continue
         try:
@@ -122,7 +125,23 @@ def _read_folder(folder: Traversable, label: str, inherit: Library | None = None
             )
             continue
         if target.is_file():
-            documents[pid] = segment(target.read_text(encoding="utf-8"), pid)
+            try:
+                documents[pid] = segment(target.read_text(encoding="utf-8"), pid)
+            except (UnicodeDecodeError, OSError) as err:
+                refused.add(pid)  # reported here, not again as "not found"
+                problem = (
+                    f"is not UTF-8 text ({err.reason})"
+                    if isinstance(err, UnicodeDecodeError)
+                    else f"cannot be read ({err.strerror})"
+                )
+                diagnostics.append(
+                    diagnostic(
+                        policy,
+                        ref.span,
+                        f"source text '{ref.value}' {problem}",
+                        hint="save the regulation's text as UTF-8 plain text",
+                    )
+                )
     ctx = Context(policies, documents, frozenset(refused))
     own = set(policies)
     if inherit is not None:
@@ -137,6 +156,20 @@ def _read_folder(folder: Traversable, label: str, inherit: Library | None = None
     if cal_dir.is_dir():
         calendars = load_calendar_dir(cal_dir)
     return Library(label, policies, documents, tuple(diagnostics), calendars, own=frozenset(own))
+
+
+def _not_utf8(path: str, err: UnicodeDecodeError) -> PolicyError:
+    """Return the diagnostic for a policy file that is not UTF-8, at the first bad byte."""
+    good = err.object[: err.start]
+    line = good.count(b"\n") + 1
+    column = err.start - (good.rfind(b"\n") + 1) + 1
+    return PolicyError(
+        f"not UTF-8 text: {err.reason} at byte {err.start}",
+        path=path,
+        line=line,
+        column=column,
+        hint="save the file as UTF-8",
+    )
 
 
 def _inside(folder: Traversable, relative: str) -> Traversable | None:
