@@ -162,12 +162,13 @@ def _not_utf8(path: str, err: UnicodeDecodeError) -> PolicyError:
     """Return the diagnostic for a policy file that is not UTF-8, at the first bad byte."""
     good = err.object[: err.start]
     line = good.count(b"\n") + 1
-    column = err.start - (good.rfind(b"\n") + 1) + 1
+    shown = err.object.split(b"\n")[line - 1].decode("utf-8", errors="replace")
     return PolicyError(
         f"not UTF-8 text: {err.reason} at byte {err.start}",
         path=path,
         line=line,
-        column=column,
+        column=len(good[good.rfind(b"\n") + 1 :].decode("utf-8", errors="replace")) + 1,
+        source_line=shown,
         hint="save the file as UTF-8",
     )
 
