@@ -6,7 +6,7 @@ import os
 
 from govrules.errors import GovrulesError, PolicyError
 from govrules.evaluate import citation
-from govrules.layers import Measure, RuleSet
+from govrules.layers import RuleSet
 from govrules.library import load
 from govrules.nodes import Citation as CitationNode
 from govrules.source import Span
@@ -35,11 +35,6 @@ def rulesets(*, policies: str | os.PathLike[str] | None = None) -> tuple[RuleSet
     """Return every rule set of the folder, resolved, in id order."""
     library = load(policies)
     return tuple(library.ruleset(pid) for pid in sorted(library.policies))
-
-
-def measures(*, policies: str | os.PathLike[str] | None = None) -> tuple[Measure, ...]:
-    """Return the documents of every rule set in the folder, in id order."""
-    return tuple(rs.measure for rs in rulesets(policies=policies))
 
 
 def check(policies: str | os.PathLike[str] | None = None) -> tuple[PolicyError, ...]:

@@ -859,12 +859,8 @@ def check_citations(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
     doc = ctx.documents.get(policy.id)
     if doc is None:
         text = policy.header.get("text")
-        # A path leaving the folder is refused (and reported) by the loader, unread.
-        if (
-            text is not None
-            and not _leaves_folder(str(text.value))
-            and policy.id not in ctx.refused
-        ):
+        # A text the loader refused (outside the folder, unreadable) is reported there, once.
+        if text is not None and policy.id not in ctx.refused:
             yield diagnostic(
                 policy,
                 text.span,
@@ -893,12 +889,6 @@ def check_citations(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
         if base_doc is not None:
             for r in policy.renumbers:
                 yield from _check_citation(policy, base_doc, r.old)
-
-
-def _leaves_folder(relative: str) -> bool:
-    """Return whether a ``text`` path is absolute or climbs out of the policy folder."""
-    parts = relative.replace("\\", "/").split("/")
-    return relative.startswith(("/", "\\")) or ":" in parts[0] or ".." in parts
 
 
 def _count(number: int, what: str) -> str:

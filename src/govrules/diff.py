@@ -196,17 +196,13 @@ def _semantics(version: Version) -> tuple[object, ...]:
     )
 
 
-def _show_value(value: object) -> str:
-    return show(value)
-
-
 def _details(left: Version, right: Version) -> list[str]:
     details: list[str] = []
     lp, rp = _params_used(left), _params_used(right)
     for name in sorted(set(lp) | set(rp)):
         if lp.get(name) != rp.get(name):
-            a = _show_value(lp[name]) if name in lp else "(not used)"
-            b = _show_value(rp[name]) if name in rp else "(not used)"
+            a = show(lp[name]) if name in lp else "(not used)"
+            b = show(rp[name]) if name in rp else "(not used)"
             details.append(f"{name}: {a} → {b}")
     lr, rr = left.rule, right.rule
     if lr.subject != rr.subject:

@@ -264,7 +264,6 @@ def judge(
             trace=(_date_step(when),),
         )
     compiled = cv.compiled
-    env["in_force_from"] = cv.version.starts
     trace = [_date_step(when), cv.measure_step, cv.source_step]
     outcome: Outcome
     result: Any = _conditions(cv, env)

@@ -66,10 +66,6 @@ class Measure:
             path=policy.source.path,
         )
 
-    def effective_label(self) -> str:
-        """Return the effective date as explanations show it."""
-        return str(self.effective) if self.effective else "施行日期不详"
-
 
 @attrs.frozen
 class Version:
