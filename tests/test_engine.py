@@ -49,7 +49,12 @@ def test_a_false_when_line_decides_after_an_unknown_one(tmp_path: Path) -> None:
     facts = {"accounts": [{"id": "a", "platform": "wechat"}]}
     v = _verdict(folder, facts)
     assert v.outcome is Outcome.UNDETERMINED
-    assert v.missing == ("accounts[0].news_service",)
+    # Both could change the outcome: news_service (whether it applies) and the license.
+    assert v.missing == ("accounts[0].news_license", "accounts[0].news_service")
+    facts = {"accounts": [{"id": "a", "platform": "wechat", "news_license": True}]}
+    v = _verdict(folder, facts)
+    assert v.outcome is Outcome.COMPLIANT, "met whether or not the rule applies"
+    assert v.missing == ()
 
 
 def test_a_projection_with_a_missing_fact_is_unknown(tmp_path: Path) -> None:
@@ -72,17 +77,21 @@ def test_a_projection_with_a_missing_fact_is_unknown(tmp_path: Path) -> None:
     assert _verdict(folder, facts).outcome is Outcome.VIOLATION
 
 
-def test_a_value_of_the_wrong_kind_is_an_error_naming_the_rule(tmp_path: Path) -> None:
-    """A runtime type problem becomes a GovrulesError with rule and subject, not a traceback."""
-    folder = _folder(
-        tmp_path,
-        """rule r { subject unit cites 第一条
-    require year(unit.name) > 2000
-    explain "x" }
-""",
+def test_a_value_of_the_wrong_kind_for_a_builtin_fails_the_check(tmp_path: Path) -> None:
+    """`year(unit.name)` is refused by `check`, from the built-in's signature, not at evaluate."""
+    (tmp_path / "texts").mkdir()
+    (tmp_path / "texts" / "t.txt").write_text(TEXT, encoding="utf-8")
+    body = (
+        "rule r { subject unit cites 第一条\n"
+        "    require year(unit.name) > 2000\n"
+        '    explain "x" }\n'
     )
-    with pytest.raises(GovrulesError, match=r"rule 'r' \(.*t\.rules:\d+\) failed on unit"):
-        _verdict(folder, {"unit": {"name": "某县"}})
+    (tmp_path / "t.rules").write_text(HEAD + body, encoding="utf-8")
+    (error,) = [d for d in govrules.check(tmp_path) if d.severity == "error"]
+    assert error.message == "'year' takes a date first, and this is unit.name (a string)"
+    assert (error.line, error.column) == (7, 18)
+    with pytest.raises(GovrulesError):
+        _verdict(tmp_path, {"unit": {"name": "某县"}})
 
 
 def test_free_text_is_shown_as_written_and_enumerations_in_chinese(tmp_path: Path) -> None:
@@ -129,8 +138,10 @@ rule r { subject event cites 第一条 governing event.date
     assert "2027-01-07" in v.explanation
 
 
-def test_without_the_schedule_the_missing_year_is_named(tmp_path: Path) -> None:
-    """The same deadline with no 2027 schedule raises CalendarError for 2027."""
+def test_without_the_schedule_only_the_verdicts_needing_the_year_are_undetermined(
+    tmp_path: Path,
+) -> None:
+    """With no 2027 schedule, the deadline rule is undetermined naming 2027; others decide."""
     folder = _folder(
         tmp_path,
         """rule r { subject event cites 第一条 governing event.date
@@ -147,7 +158,14 @@ def test_without_the_schedule_the_missing_year_is_named(tmp_path: Path) -> None:
             }
         ]
     }
-    with pytest.raises(govrules.CalendarError) as err:
-        govrules.evaluate(facts, "t", "2027-02-01", policies=folder)
-    assert err.value.year == 2027
-    assert "calendar/2027.json" in str(err.value)
+    decision = govrules.evaluate(facts, "t", "2027-02-01", policies=folder)
+    (v,) = [x for x in decision.verdicts if x.obligation == "r"]
+    assert v.outcome is Outcome.UNDETERMINED
+    assert "2027" in v.explanation
+    assert "calendar/2027.json" in v.explanation
+    assert decision.calendar_gaps == (2027,)
+    # 2026-12-30 + 3 working days lies in 2027, but a filing on 12-31 is decided by 2026 alone
+    # only if the rule could tell; it cannot without the deadline, so the gap is reported.
+    facts["accounts"][0]["events"][0]["filed_on"] = "2026-12-31"  # type: ignore[index]
+    again = govrules.evaluate(facts, "t", "2027-02-01", policies=folder)
+    assert again.calendar_gaps == (2027,)

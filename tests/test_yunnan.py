@@ -231,13 +231,28 @@ def test_governments_and_departments_at_county_level_and_above_must_open(
         ),
         (
             "app_server_local",
-            {"local_data_service": True, "server_region": "other_province"},
+            {"platform": "app", "local_data_service": True, "server_region": "other_province"},
             Outcome.VIOLATION,
         ),
         (
             "app_server_local",
-            {"local_data_service": True, "server_region": "same_province"},
+            {"platform": "app", "local_data_service": True, "server_region": "same_province"},
             Outcome.COMPLIANT,
+        ),
+        (
+            "app_server_local",
+            {
+                "platform": "app",
+                "local_data_service": True,
+                "server_region": "other_province",
+                "server_site_decided": True,
+            },
+            Outcome.COMPLIANT,
+        ),
+        (
+            "app_server_local",
+            {"platform": "wechat", "local_data_service": True, "server_region": "abroad"},
+            Outcome.NOT_APPLICABLE,
         ),
     ],
 )
@@ -321,7 +336,8 @@ def test_reposts_must_credit_their_source() -> None:
     [
         ({"resolved_on": "2024-05-13"}, Outcome.COMPLIANT),
         ({"resolved_on": "2024-05-14", "extended": False}, Outcome.VIOLATION),
-        ({"resolved_on": "2024-05-14"}, Outcome.UNDETERMINED),
+        # The extension is an exception (第四十五条第二款): not claimed unless the facts say so.
+        ({"resolved_on": "2024-05-14"}, Outcome.VIOLATION),
         (
             {"resolved_on": "2024-06-14", "extended": True, "extension_approved": True},
             Outcome.COMPLIANT,

@@ -190,6 +190,16 @@ class WorkdayCalendar:
             raise CalendarError(self._last + 1, covered=(self._first, self._last))
         return date.fromordinal(self._ordinals[i])
 
+    def sub_workdays(self, d: date, n: int) -> date:
+        """Return the ``n``-th working day before ``d``; ``d`` itself never counts."""
+        if n < 1:
+            raise ValueError(f"n must be at least 1, not {n}")
+        self._require(d)
+        i = bisect.bisect_left(self._ordinals, d.toordinal()) - n
+        if i < 0:
+            raise CalendarError(self._first - 1, covered=(self._first, self._last))
+        return date.fromordinal(self._ordinals[i])
+
     def workdays_between(self, a: date, b: date) -> int:
         """Return how many working days lie strictly after ``a`` and strictly before ``b``."""
         self._require(a)

@@ -15,9 +15,11 @@ import attrs
 from govrules import facts as vocab
 from govrules import nodes as n
 from govrules.citation_numbers import unsupported
-from govrules.compiler import FACT_PATHS, GLOBAL_ROOTS, PLACEHOLDER, SUBJECT_ROOTS
+from govrules.compiler import ENGINE_NAMES, PLACEHOLDER
 from govrules.errors import PolicyError
+from govrules.facts import GLOBAL_ROOTS, SUBJECTS
 from govrules.functions import FUNCTIONS
+from govrules.layers import RuleSet, resolve, shared_scope
 from govrules.source import Span
 from govrules.subordination import relaxed_overrides, relaxed_params
 from govrules.texts import Document, label, to_chinese_numeral
@@ -55,6 +57,8 @@ class Context:
     policies: Mapping[str, n.Policy]
     documents: Mapping[str, Document | None]
     refused: frozenset[str] = frozenset()  # rule sets whose text the loader refused to read
+    definitions: Mapping[str, n.Policy] = attrs.field(factory=dict)  # shared definition files
+    cache: dict[object, object] = attrs.field(factory=dict, eq=False, repr=False)
 
 
 def diagnostic(
@@ -102,22 +106,41 @@ def base_chain(ctx: Context, policy: n.Policy) -> list[n.Policy]:
     return chain
 
 
-def inherited_rules(ctx: Context, policy: n.Policy) -> dict[str, tuple[n.Rule, n.Policy]]:
-    """Return the rules a policy's base puts in force by name, with the policy defining each."""
+def resolved_base(ctx: Context, policy: n.Policy) -> RuleSet | None:
+    """Return the policy's base as the layers resolve it, or None if it cannot be resolved.
+
+    Checks judge a layer against what its base actually puts in force, merged through every
+    layer by the one merge of ``layers``, never against a second derivation of inheritance.
+    """
     rel = policy.header.relation
     if rel is None or rel[1] not in ctx.policies or rel[1] == policy.id:
+        return None
+    chain = base_chain(ctx, policy)
+    if any(p.id == policy.id for p in chain):
+        return None  # a cycle: reported by check_base
+    last = chain[-1] if chain else None
+    if last is not None and last.header.relation is not None:
+        return None  # the chain ends at an unknown base or a cycle: reported by check_base
+    key = ("resolved", rel[1])
+    if key not in ctx.cache:
+        ctx.cache[key] = resolve(ctx.policies, rel[1], ctx.definitions)
+    found = ctx.cache[key]
+    return found if isinstance(found, RuleSet) else None
+
+
+def inherited_rules(ctx: Context, policy: n.Policy) -> dict[str, tuple[n.Rule, n.Policy]]:
+    """Return the rules a policy's base puts in force by name, with the policy defining each.
+
+    Each rule is the base's resolved version: merged through every layer that overrode it.
+    """
+    base = resolved_base(ctx, policy)
+    if base is None:
         return {}
-    base = ctx.policies[rel[1]]
-    if any(p.id == policy.id for p in base_chain(ctx, base)):
-        return {}  # a cycle: reported by check_base
-    out = inherited_rules(ctx, base)
-    for rule in base.rules:
-        if not rule.override:
-            out[rule.name] = (rule, base)
-    for repeal in base.repeals:
-        if base.header.relation and base.header.relation[0] == "adapts":
-            out.pop(repeal.name, None)
-    return out
+    return {
+        ob.id: (ob.latest.rule, ctx.policies[ob.versions[0].measure.id])
+        for ob in base.obligations
+        if ob.versions[0].measure.id in ctx.policies
+    }
 
 
 def inherited_params(ctx: Context, policy: n.Policy) -> dict[str, n.Param]:
@@ -163,7 +186,7 @@ def check_header(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
         )
     seen: dict[str, n.HeaderField] = {}
     for f in h.fields:
-        if f.key in ("note", "adapts", "within"):
+        if f.key in ("note", "adapts", "within", "uses"):
             continue
         if f.key in seen:
             yield diagnostic(
@@ -396,18 +419,17 @@ def _articles(policy: n.Policy, cites: tuple[n.Citation, ...] | None) -> str:
 def check_rules(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
     """A new rule has a subject, a citation and a requirement."""
     for rule in policy.rules:
-        if rule.subject is not None and rule.subject not in SUBJECT_ROOTS:
+        if rule.subject is not None and rule.subject not in SUBJECTS:
             yield diagnostic(
                 policy,
                 rule.subject_span or rule.name_span,
                 f"unknown subject '{rule.subject}'",
-                hint=_did_you_mean(rule.subject, SUBJECT_ROOTS)
-                or "subjects: " + ", ".join(SUBJECT_ROOTS),
+                hint=_did_you_mean(rule.subject, SUBJECTS) or "subjects: " + ", ".join(SUBJECTS),
             )
         if rule.override:
             continue
         for clause, value, hint in (
-            ("subject", rule.subject, "add `subject …`, one of " + ", ".join(SUBJECT_ROOTS)),
+            ("subject", rule.subject, "add `subject …`, one of " + ", ".join(SUBJECTS)),
             ("cites", rule.cites, "add `cites 第…条`, the article that imposes the obligation"),
             ("require", rule.requires, "add `require …`, what a compliant subject satisfies"),
         ):
@@ -498,11 +520,19 @@ def _literal_ty(lit: n.Expr) -> Ty:
 class Typer:
     """Infers types through a rule's expressions and reports what cannot be right."""
 
-    def __init__(self, policy: n.Policy, scope: dict[str, Ty], params: Mapping[str, n.Param]):
+    def __init__(
+        self,
+        policy: n.Policy,
+        scope: dict[str, Ty],
+        params: Mapping[str, n.Param],
+        definitions: Mapping[str, n.Define] | None = None,
+    ):
         self.policy = policy
         self.scope = scope
         self.params = params
+        self.definitions = definitions or {}
         self.errors: list[PolicyError] = []
+        self._calling: list[str] = []
 
     def error(self, span: Span, message: str, hint: str | None = None) -> Ty:
         self.errors.append(diagnostic(self.policy, span, message, hint))
@@ -545,6 +575,8 @@ class Typer:
                     "`is missing` tests whether a fact is given at all",
                 )
             return Ty("bool")
+        if isinstance(e, n.Presumed):
+            return self.infer(e.fact)
         return self.binary(e)
 
     def field(self, target: Ty, e: n.Field) -> Ty:
@@ -571,23 +603,29 @@ class Typer:
         return self.error(e.span, f"{_is_a(target)} and has no fact '{e.name}'", hint)
 
     def call(self, e: n.Call) -> Ty:
+        if e.function in self.definitions:
+            return self.call_definition(e, self.definitions[e.function])
         fn = FUNCTIONS.get(e.function)
         args = [self.infer(a) for a in e.args]
         if fn is None:
+            known = [*FUNCTIONS, *self.definitions]
             return self.error(
                 e.span,
                 f"unknown function '{e.function}'",
-                _did_you_mean(e.function, FUNCTIONS) or "functions: " + ", ".join(FUNCTIONS),
+                _did_you_mean(e.function, known) or "functions: " + ", ".join(known),
             )
-        lists = {"count": 0, "workdays_without": 0, "gaps": 0, "without": 0}
-        if e.function in lists and len(args) > lists[e.function]:
-            first = args[lists[e.function]]
-            if first.kind not in ("list", "any"):
+        for i, (arg, ty) in enumerate(zip(e.args[: fn.max_args], args, strict=False)):
+            want = fn.arg_kind(i)
+            if want in ("list", "date", "duration") and ty.kind not in (want, "any"):
+                place = "first" if i == 0 else f"as argument {i + 1}"
                 self.error(
-                    e.args[0].span,
-                    f"'{e.function}' takes a list first, and this is {_described(first)}",
+                    arg.span,
+                    f"'{e.function}' takes {KIND_WORDS[want]} {place}, "
+                    f"and this is {_described(ty)}",
                     "a list is a fact such as account.posts, or a filtered one: "
-                    "`account.posts where each.original`",
+                    "`account.posts where each.original`"
+                    if want == "list"
+                    else f"{e.function}(…): {fn.doc}",
                 )
         if not fn.min_args <= len(args) <= fn.max_args:
             want = (
@@ -601,19 +639,49 @@ class Typer:
                 f"'{e.function}' takes {want} argument{plural}, found {len(args)}",
                 f"{e.function}(…): {fn.doc}",
             )
-        if e.function in ("count",):
+        if fn.result == "int":
             return Ty("int")
-        if e.function in ("year", "days_between", "workdays_between"):
-            return Ty("int")
-        if e.function == "workdays_without":
-            return Ty("list", item=Ty("date"))
-        if e.function == "gaps":
-            return Ty("list", item=Ty("run"))
-        if e.function in ("max", "min") and args:
+        if fn.result == "date":
+            return Ty("date")
+        if fn.result.startswith("list<"):
+            return Ty("list", item=Ty(fn.result[5:-1]))
+        if fn.result == "like-first" and args:
+            return args[0]
+        if fn.result == "extreme" and args:
             if len(args) == 1 and args[0].kind == "list":
                 return args[0].item or ANY
-            return args[0]
+            typed = [a for a in args if a.kind != "any"]
+            return typed[0] if typed else ANY
         return ANY
+
+    def call_definition(self, e: n.Call, d: n.Define) -> Ty:
+        """Return the type of a definition's value for the arguments given."""
+        args = [self.infer(a) for a in e.args]
+        if len(args) != len(d.params):
+            return self.error(
+                e.span,
+                f"'{d.name}' takes {len(d.params)} argument{'s' if len(d.params) != 1 else ''}"
+                f" ({', '.join(d.params)}), found {len(args)}",
+            )
+        if d.name in self._calling or d.value is None:
+            return ANY  # a definition that calls itself is reported where it is defined
+        saved = self.scope
+        self.scope = {
+            **{k: v for k, v in saved.items() if k in ENGINE_NAMES},
+            **dict(zip(d.params, args, strict=True)),
+        }
+        self._calling.append(d.name)
+        errors = len(self.errors)
+        ty = self.infer(d.value)
+        # A definition that fails for these arguments is the caller's mistake: point there.
+        for i in range(errors, len(self.errors)):
+            bad = self.errors[i]
+            self.errors[i] = diagnostic(
+                self.policy, e.span, f"in '{d.name}': {bad.message}", bad.hint
+            )
+        self._calling.pop()
+        self.scope = saved
+        return ty
 
     def binary(self, e: n.Binary) -> Ty:
         if e.op == "where":
@@ -649,27 +717,7 @@ class Typer:
                     f"a date {e.op} {_described(right)}: only a duration can move a date",
                     "write the unit: `+ 7 workdays`, `+ 14 days`, `+ 6 months`",
                 )
-            if (
-                e.op == "-"
-                and left.kind == "date"
-                and isinstance(e.right, n.Name)
-                and e.right.name in self.params
-                and isinstance(self.params[e.right.name].value, n.Quantity)
-                and self.params[e.right.name].value.unit == "workdays"  # type: ignore[union-attr]
-            ):
-                self.error(
-                    e.span,
-                    "working days can be added to a date, not subtracted",
-                    "count forwards from the earlier date, or use workdays_between(a, b)",
-                )
             if left.kind == "date" and right.kind == "duration":
-                if e.op == "-" and isinstance(e.right, n.Quantity) and e.right.unit == "workdays":
-                    self.error(
-                        e.span,
-                        "working days can be added to a date, not subtracted",
-                        "count forwards from the earlier date, e.g. `a + 7 workdays >= b`, "
-                        "or use workdays_between(a, b)",
-                    )
                 return Ty("date")
             return left
         return Ty("bool")
@@ -727,8 +775,8 @@ def _scope(subject: str | None) -> dict[str, Ty]:
     }
     scope["on"] = Ty("date", label="on")
     scope["in_force_from"] = Ty("date", label="in_force_from")
-    for root in SUBJECT_ROOTS.get(subject or "", ()):
-        path = FACT_PATHS[root]
+    found = SUBJECTS.get(subject or "")
+    for root, path in found.binds if found is not None else ():
         f = vocab.field_at(path)
         assert f is not None
         scope[root] = Ty("object", f, label=root)
@@ -741,7 +789,7 @@ RESERVED = frozenset(
         "on",
         "in_force_from",
         "each",
-        *(r for rs in SUBJECT_ROOTS.values() for r in rs),
+        *(name for s in SUBJECTS.values() for name, _ in s.binds),
     }
 )
 
@@ -766,6 +814,8 @@ def check_expressions(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
     """Names, fact paths, functions and enumeration values in rules all exist."""
     inherited = inherited_rules(ctx, policy)
     params = {**inherited_params(ctx, policy), **{p.name: p for p in policy.params}}
+    defines, presumes = shared_scope([policy, *base_chain(ctx, policy)], ctx.definitions)
+    yield from _check_presumptions(policy, presumes, params, defines)
     for p in policy.params:
         values = p.value.items if isinstance(p.value, n.ListLit) else (p.value,)
         for v in values:
@@ -794,9 +844,9 @@ def check_expressions(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
             subject = subject or base_rule.subject
             names = {x.name for x in rule.lets}
             lets = [x for x in base_rule.lets if x.name not in names] + lets
-        if subject not in SUBJECT_ROOTS:
+        if subject not in SUBJECTS:
             continue
-        typer = Typer(policy, _scope(subject), params)
+        typer = Typer(policy, _scope(subject), params, defines)
         if rule.governing is not None:
             ty = typer.infer(rule.governing)
             if ty.kind not in ("date", "any"):
@@ -813,9 +863,74 @@ def check_expressions(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
             typer.scope[let.name] = ty
         for e in rule.requires or ():
             _must_be_true_or_false(typer, typer.infer(e), e, "a requirement")
+        _must_be_a_date(typer, rule.due, "the deadline (`due`)")
+        for x in rule.exceptions or ():
+            _must_be_true_or_false(typer, typer.infer(x.claim), x.claim, "an exception's claim")
+            if x.require is not None:
+                _must_be_true_or_false(
+                    typer, typer.infer(x.require), x.require, "an exception's requirement"
+                )
+            _must_be_a_date(typer, x.due, "an exception's deadline")
         if rule.explain is not None:
             yield from _check_template(typer, rule.explain)
         yield from typer.errors
+
+
+def _check_presumptions(
+    policy: n.Policy,
+    presumes: tuple[n.Presume, ...],
+    params: Mapping[str, n.Param],
+    defines: Mapping[str, n.Define],
+) -> Iterator[PolicyError]:
+    """A policy's own presumptions name a fact of a subject and give it a value of its kind."""
+    for p in presumes:
+        if p not in policy.presumes:
+            continue  # a base's or a definition file's: checked where it is written
+        target = p.target
+        path = vocab.BINDING_PATHS.get(target[0]) if target is not None else None
+        field = vocab.field_at((*path, target[1])) if path is not None and target else None
+        if field is None or target is None:
+            names = ", ".join(sorted(vocab.BINDING_PATHS))
+            yield diagnostic(
+                policy,
+                p.fact.span,
+                "a presumption names a fact of a subject, such as account.opened_by",
+                hint=f"subjects: {names}; their facts are in docs/facts.md",
+            )
+            continue
+        scope = _scope(
+            next(
+                s
+                for s in SUBJECTS
+                if s != "unit" and any(name == target[0] for name, _ in SUBJECTS[s].binds)
+            )
+        )
+        typer = Typer(policy, scope, params, defines)
+        got = typer.infer(p.value)
+        want = _of_field(field, f"{target[0]}.{target[1]}")
+        if got.kind not in (want.kind, "any") and not (
+            want.kind == "enum" and got.kind == "literal"
+        ):
+            typer.error(
+                p.value.span,
+                f"{want.label} is {KIND_WORDS.get(want.kind, want.kind)}, and the presumed value "
+                f"is {_described(got)}",
+            )
+        if want.kind == "enum" and isinstance(p.value, n.Name):
+            typer._enum_match(want, got, p.value)
+        yield from typer.errors
+
+
+def _must_be_a_date(typer: Typer, e: n.Expr | None, what: str) -> None:
+    if e is None:
+        return
+    ty = typer.infer(e)
+    if ty.kind not in ("date", "any"):
+        typer.error(
+            e.span,
+            f"{what} must be a date, and {_is_a(ty)}",
+            "give the date by which the act is due, e.g. `due event.date + filing_period`",
+        )
 
 
 def _must_be_true_or_false(typer: Typer, ty: Ty, e: n.Expr, what: str) -> None:
@@ -874,6 +989,9 @@ def check_citations(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
         cites.extend(rule.cites or ())
     for p in policy.params:
         cites.extend(p.cites)
+    for rule in policy.rules:
+        for x in rule.exceptions or ():
+            cites.extend(x.cites)
     for u in policy.unchecked:
         cites.extend(u.articles)
     cites.extend(r.new for r in policy.renumbers)
@@ -1051,10 +1169,17 @@ def check_subordination(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]
     for rule in policy.rules:
         if rule.override and rule.name in inherited:
             found.extend(relaxed_overrides(inherited[rule.name][0], rule, params))
+    resolved = resolved_base(ctx, policy)
     for relax in found:
         base_rule = relax.base_rule
         owner = owners.get(base_rule.name)
         base_where = _articles(owner, base_rule.cites) if owner else base_id
+        ob = resolved.obligation(base_rule.name) if resolved is not None else None
+        stated_by = ctx.policies.get(ob.latest.measure.id) if ob is not None else None
+        if ob is not None and stated_by is not None:
+            # The layer that states the value in force, with its own article (an adapting
+            # layer renumbers and restates what it copied).
+            base_where = _articles(stated_by, ob.latest.cites)
         child_cites: tuple[n.Citation, ...] = ()
         for p in policy.params:
             if relax.what == f"parameter '{p.name}'":
@@ -1199,10 +1324,117 @@ CHECKS: tuple[Callable[[Context, n.Policy], Iterator[PolicyError]], ...] = (
 )
 
 
+def check_definitions(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
+    """Definitions are complete and not circular; `uses` names a definitions file that exists."""
+    for f in policy.header.uses:
+        if str(f.value) not in ctx.definitions:
+            yield diagnostic(
+                policy,
+                f.span,
+                f"unknown definitions file '{f.value}'",
+                hint=_did_you_mean(str(f.value), ctx.definitions)
+                or "a definitions file begins `definitions NAME {` and lies in the policy folder",
+            )
+    names = {d.name for d in policy.defines}
+    for d in policy.defines:
+        if d.value is None:
+            yield diagnostic(
+                policy,
+                d.name_span,
+                f"definition '{d.name}' has no `value`",
+                hint="add `value <expression>`: what the definition stands for",
+            )
+            continue
+        if d.name in FUNCTIONS:
+            yield diagnostic(
+                policy,
+                d.name_span,
+                f"'{d.name}' is a built-in function",
+                hint="give the definition another name",
+            )
+        seen: set[str] = set()
+        for param in d.params:
+            if param in seen or param in RESERVED - {*SUBJECTS, *vocab.BINDING_PATHS}:
+                yield diagnostic(
+                    policy,
+                    d.name_span,
+                    f"parameter '{param}' of '{d.name}' is repeated or names an engine value",
+                )
+            seen.add(param)
+        allowed = {*d.params, "each", *ENGINE_NAMES, *ENUM_VALUES}
+        for node in n.walk(d.value):
+            if isinstance(node, n.Name) and node.name not in allowed:
+                yield diagnostic(
+                    policy,
+                    node.span,
+                    f"unknown name '{node.name}' in definition '{d.name}'",
+                    hint="a definition reads only its parameters: add it to "
+                    f"{d.name}({', '.join(d.params)})",
+                )
+            if isinstance(node, n.Call) and node.function == d.name:
+                yield diagnostic(
+                    policy,
+                    node.span,
+                    f"definition '{d.name}' calls itself",
+                    hint="a definition is a formula, not a loop: write it without itself",
+                )
+            elif (
+                isinstance(node, n.Call)
+                and node.function not in FUNCTIONS
+                and node.function not in names
+                and node.function not in ctx_definitions(ctx, policy)
+            ):
+                yield diagnostic(
+                    policy,
+                    node.span,
+                    f"unknown function '{node.function}' in '{d.name}'",
+                    hint=_did_you_mean(node.function, [*FUNCTIONS, *names]),
+                )
+    if policy.header.kind != "definitions":
+        return
+    if policy.header.get("title") is None:
+        yield diagnostic(
+            policy,
+            policy.header.span,
+            f"definitions file '{policy.id}' has no 'title'",
+            hint='add `title "…"`, what the definitions are about',
+        )
+    others = [
+        *((r.name_span, "rule") for r in policy.rules),
+        *((p.span, "parameter") for p in policy.params),
+        *((r.span, "repeal") for r in policy.repeals),
+        *((r.span, "renumbering") for r in policy.renumbers),
+        *((u.span, "unchecked article") for u in policy.unchecked),
+        *((o.span, "overlap") for o in policy.overlaps),
+        *((e.span, "example") for e in policy.examples),
+    ]
+    for span, what in others:
+        yield diagnostic(
+            policy,
+            span,
+            f"a definitions file holds no {what}",
+            hint="it holds `define` and `presume` only; rules belong in a rule set that "
+            f"`uses {policy.id}`",
+        )
+
+
+def ctx_definitions(ctx: Context, policy: n.Policy) -> set[str]:
+    """Return the names of the definitions a policy can call."""
+    defines, _ = shared_scope([policy, *base_chain(ctx, policy)], ctx.definitions)
+    return set(defines)
+
+
+DEFINITION_CHECKS: tuple[Callable[[Context, n.Policy], Iterator[PolicyError]], ...] = (
+    check_definitions,
+)
+CHECKS = (CHECKS[0], check_definitions, *CHECKS[1:])
+
+
 def run_checks(ctx: Context, policy: n.Policy) -> list[PolicyError]:
     """Return every diagnostic for one policy, sorted by position."""
     found: list[PolicyError] = []
-    for check in CHECKS:
+    kind = policy.header.kind
+    for check in DEFINITION_CHECKS if kind == "definitions" else CHECKS:
         try:
             found.extend(check(ctx, policy))
         except RecursionError:  # expressions nested deeper than Python's stack

@@ -43,6 +43,7 @@ _OUTCOME_COLOUR = {
     Outcome.VIOLATION: "31;1",
     Outcome.COMPLIANT: "32",
     Outcome.UNDETERMINED: "33",
+    Outcome.PENDING: "36",
     Outcome.NOT_APPLICABLE: "2",
 }
 
@@ -58,6 +59,8 @@ def render_verdict(v: Verdict, colour: bool, full: bool) -> str:
     """Return a verdict as a few lines of text for the terminal."""
     head = f"{_paint(v.outcome.chinese, _OUTCOME_COLOUR[v.outcome], colour)} {v.subject}  {v.rule}"
     if not full:
+        if v.outcome is Outcome.PENDING and v.due is not None:
+            return f"{head}  期限：{v.due}"
         if v.missing:
             return f"{head}  缺少：{'、'.join(v.missing)}"
         return head
@@ -71,7 +74,13 @@ def render_verdict(v: Verdict, colour: bool, full: bool) -> str:
 def render_decision(decision: Decision, colour: bool, show_all: bool) -> str:
     """Return the decision for the terminal: violations in full, then the rest briefly."""
     out = [f"govrules: {decision.jurisdiction} on {decision.on}"]
-    order = (Outcome.VIOLATION, Outcome.COMPLIANT, Outcome.UNDETERMINED, Outcome.NOT_APPLICABLE)
+    order = (
+        Outcome.VIOLATION,
+        Outcome.PENDING,
+        Outcome.COMPLIANT,
+        Outcome.UNDETERMINED,
+        Outcome.NOT_APPLICABLE,
+    )
     counts = {o: 0 for o in order}
     for v in decision.verdicts:
         counts[v.outcome] += 1
@@ -82,12 +91,31 @@ def render_decision(decision: Decision, colour: bool, show_all: bool) -> str:
         out.append("")
         full = outcome is Outcome.VIOLATION or show_all
         out.extend(render_verdict(v, colour, full) for v in group)
+    notes = decision_notes(decision)
+    if notes:
+        out.append("")
+        out.extend(notes)
     out.append("")
     summary = ", ".join(f"{counts[o]} {o.value}" for o in order)
     if counts[Outcome.NOT_APPLICABLE] and not show_all:
         summary += " (not_applicable hidden; --all shows them)"
     out.append(summary)
     return "\n".join(out)
+
+
+def decision_notes(decision: Decision) -> list[str]:
+    """Return what the jurisdiction does not judge and what the calendar lacks, as notes."""
+    notes = [f"注：{x.rule} 未采纳——{x.reason}" for x in decision.not_adopted]
+    if decision.unused_facts:
+        notes.append(
+            "注：下列事实未被任何现行规则读取，不影响结论：" + "、".join(decision.unused_facts)
+        )
+    for year in decision.calendar_gaps:
+        notes.append(
+            f"注：工作日日历缺少{year}年，需要该年的规则无法判定；用 --calendar FILE 提供"
+            f"（或在规则目录放置 calendar/{year}.json，格式见 docs/calendar.md）"
+        )
+    return notes
 
 
 def _read_facts(path: str) -> Any:

@@ -1,58 +1,87 @@
 """Compile rule expressions into Python closures, once per resolved version.
 
-Evaluation is three-valued: an expression that needs an absent fact yields ``Missing``
-naming the fact's path; ``and``/``or`` follow Kleene's logic so that a definite answer
-wins over an unknown one, and a rule whose requirement stays unknown is undetermined.
+Closures read a typed environment (``Env``); what an unknown value does is decided by
+``govrules.logic`` alone. Definitions (``define``) compile once and run with their own
+environment, so their parameters can never capture a caller's names; presumptions wrap the
+fact reads they name and record, in the environment, every fact they stood in for.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import attrs
 
+from govrules import logic
 from govrules import nodes as n
-from govrules.facts import field_at
+from govrules.calendar import WorkdayCalendar
+from govrules.facts import BINDING_PATHS, GLOBAL_ROOTS, field_at
 from govrules.functions import FUNCTIONS, shift
+from govrules.logic import LogicError, Partial, Range
+from govrules.source import Span
 from govrules.values import Duration, Missing, Text
 
-Env = dict[str, Any]
-Fn = Callable[[Env], Any]
+EvaluationError = LogicError
 
-# Names bound for every subject; subject roots are bound only for their own kind.
-GLOBAL_ROOTS = ("unit", "period", "accounts", "website", "objections", "disclosures")
-SUBJECT_ROOTS = {
-    "unit": (),
-    "account": ("account",),
-    "event": ("account", "event"),
-    "website": (),
-    "offline": ("offline",),
-    "column": ("column",),
-    "objection": ("objection",),
-    "disclosure": ("disclosure",),
-}
-# Where each subject root lies in the facts vocabulary.
-FACT_PATHS = {
-    "account": ("accounts",),
-    "event": ("accounts", "events"),
-    "offline": ("website", "offline"),
-    "column": ("website", "columns"),
-    "objection": ("objections",),
-    "disclosure": ("disclosures",),
-}
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*)\}")
-
 
 # A binding the evaluation never reached (e.g. a let after an unmet condition), as explanations
 # that mention it print it.
 NOT_COMPUTED = Missing(frozenset())
 
+# Names every rule may read besides the facts: the as-of date and its measure's start.
+ENGINE_NAMES = ("on", "in_force_from")
 
-class EvaluationError(Exception):
-    """A value of the wrong kind met an operator; checks should have caught it."""
+
+class Env:
+    """What a rule may read while it is judged for one subject.
+
+    ``values`` holds the bound names (fact roots, the subject's items, lets, ``each``, a
+    definition's parameters, ``on``); ``paths`` the fact path of each name that stands for a
+    fact, so that a missing fact is named (``accounts[1].platform``); ``presumed`` collects
+    the facts a presumption stood in for, with the value and reason; ``cache`` lives for one run.
+    """
+
+    __slots__ = ("cache", "calendar", "paths", "presumed", "values")
+
+    def __init__(
+        self,
+        values: dict[str, Any],
+        paths: dict[str, str],
+        calendar: WorkdayCalendar,
+        cache: dict[Any, Any] | None = None,
+    ) -> None:
+        self.values = values
+        self.paths = paths
+        self.calendar = calendar
+        self.presumed: dict[str, tuple[Any, str]] = {}
+        self.cache = {} if cache is None else cache
+
+    def child(self, values: dict[str, Any], paths: dict[str, str]) -> Env:
+        """Return an environment for a definition's body that records into this one."""
+        env = Env(values, paths, self.calendar, self.cache)
+        env.presumed = self.presumed
+        return env
+
+    def copy(self) -> Env:
+        """Return a copy whose bindings can change without touching this one."""
+        return Env(dict(self.values), dict(self.paths), self.calendar, self.cache)
+
+
+Fn = Callable[[Env], Any]
+
+
+@attrs.frozen
+class CompiledExcept:
+    """An exception as closures: the claim, and what replaces the requirement when claimed."""
+
+    node: n.Except
+    claim: Fn
+    require: Fn | None
+    due: Fn | None
 
 
 @attrs.frozen
@@ -63,6 +92,8 @@ class Compiled:
     when: tuple[Fn, ...]
     lets: tuple[tuple[str, Fn], ...]
     requires: tuple[Fn, ...]
+    due: Fn | None
+    exceptions: tuple[CompiledExcept, ...]
     explain: tuple[str | Fn, ...]
     placeholders: tuple[tuple[str, Fn], ...]
 
@@ -80,7 +111,8 @@ def literal_value(lit: n.Expr) -> Any:
     raise EvaluationError(f"not a literal: {lit!r}")
 
 
-def _chain(expr: n.Expr) -> tuple[str, tuple[str, ...]] | None:
+def chain(expr: n.Expr) -> tuple[str, tuple[str, ...]] | None:
+    """Return (root name, keys) of ``root.key.key…``, or None for any other expression."""
     keys: list[str] = []
     while isinstance(expr, n.Field):
         keys.append(expr.name)
@@ -96,11 +128,15 @@ def _project(value: Any, key: str, path: str = "…") -> Any:
     ``path`` is the list's fact path, so that the missing fact is named
     (``accounts[1].platform``): dropping the item silently would answer another question.
     """
+    if isinstance(value, Partial):
+        known, maybe = _project(value.known, key, path), _project(value.maybe, key, path)
+        if isinstance(known, Missing) or isinstance(maybe, Missing):
+            return logic.unknown(known, maybe)
+        return Partial(known, maybe, value.missing)
     out: list[Any] = []
     missing: list[str] = []
     for i, item in enumerate(value):
-        if type(item) is dict or isinstance(item, dict):
-            # Validated facts are plain dicts: the usual item.
+        if type(item) is dict:
             if key in item:
                 out.append(item[key])
             else:
@@ -111,57 +147,45 @@ def _project(value: Any, key: str, path: str = "…") -> Any:
                     out.append(x[key])
                 else:
                     missing.append(f"{path}[{i}][{j}].{key}")
+        else:
+            raise EvaluationError(f"{path}[{i}]: not an object")
     if missing:
         return Missing(frozenset(missing))
     return tuple(out)
 
 
-def _either(a: Any, b: Any) -> Missing:
-    """Return the Missing naming the paths of whichever of ``a`` and ``b`` is Missing.
-
-    The common case has one Missing operand, whose paths already are the union: return it
-    rather than building an equal one (Missing is a value, compared by its paths).
-    """
-    if not isinstance(b, Missing):
-        return a  # type: ignore[no-any-return]
-    if not isinstance(a, Missing):
-        return b
-    return Missing.union((a, b))
-
-
-def _lookup_one(root: str, key: str, suffix: str) -> Fn:
-    """Return a closure reading ``root.key``, the most common path, without the general loop."""
-    where = "@" + root
-
-    def get(env: Env) -> Any:
-        value = env.get(root, NOT_COMPUTED)
-        if type(value) is dict:
-            if key in value:
-                return value[key]
-            return Missing(frozenset((env[where] + suffix,)))
+def _read(value: Any, keys: tuple[str, ...], path: str) -> Any:
+    """Return ``value.keys…``; an absent key gives Missing naming its full path."""
+    for key in keys:
         if isinstance(value, Missing):
             return value
-        if type(value) is tuple:
-            return _project(value, key, env[where])
-        raise EvaluationError(f"{env[where]}{suffix}: not an object")
-
-    return get
-
-
-def _truth(value: Any) -> bool | Missing:
-    if isinstance(value, Missing):
-        return value
-    if isinstance(value, bool):
-        return value
-    raise EvaluationError(f"expected true or false, found {value!r}")
+        if type(value) is dict:
+            if key not in value:
+                return Missing(frozenset((f"{path}.{key}",)))
+            value = value[key]
+        elif type(value) is tuple or isinstance(value, Partial):
+            value = _project(value, key, path)
+        else:
+            raise EvaluationError(f"{path}.{key}: not an object")
+        path = f"{path}.{key}"
+    return value
 
 
 class Compiler:
     """Turns the expressions of one version into closures over an environment."""
 
-    def __init__(self, params: Mapping[str, n.Literal], roots: tuple[str, ...]) -> None:
+    def __init__(
+        self,
+        params: Mapping[str, n.Literal],
+        roots: Sequence[str],
+        definitions: Mapping[str, n.Define] | None = None,
+        presumptions: Sequence[n.Presume] = (),
+    ) -> None:
         self.params = {k: literal_value(v) for k, v in params.items()}
-        self.bound: set[str] = {*GLOBAL_ROOTS, "on", "in_force_from", *roots}
+        self.bound: set[str] = {*GLOBAL_ROOTS, *ENGINE_NAMES, *roots}
+        self.definitions = definitions or {}
+        self.presumptions = {p.target: p for p in presumptions if p.target is not None}
+        self._defined: dict[str, tuple[tuple[str, ...], Fn]] = {}
 
     def rule(self, rule: n.Rule) -> Compiled:
         """Return the closures for a fully merged rule."""
@@ -172,6 +196,16 @@ class Compiler:
             lets.append((let.name, self.expr(let.expr)))
             self.bound.add(let.name)
         requires = tuple(self.expr(e) for e in rule.requires or ())
+        due = self.expr(rule.due) if rule.due is not None else None
+        exceptions = tuple(
+            CompiledExcept(
+                x,
+                self.expr(x.claim),
+                self.expr(x.require) if x.require is not None else None,
+                self.expr(x.due) if x.due is not None else None,
+            )
+            for x in rule.exceptions or ()
+        )
         parts: list[str | Fn] = []
         placeholders: list[tuple[str, Fn]] = []
         template = rule.explain.value if rule.explain else ""
@@ -183,13 +217,25 @@ class Compiler:
             placeholders.append((m[1], fn))
             pos = m.end()
         parts.append(template[pos:])
-        return Compiled(governing, when, tuple(lets), requires, tuple(parts), tuple(placeholders))
+        return Compiled(
+            governing,
+            when,
+            tuple(lets),
+            requires,
+            due,
+            exceptions,
+            tuple(parts),
+            tuple(placeholders),
+        )
 
     def path_expr(self, dotted: str) -> Fn:
         """Return a closure for a ``{name.field}`` placeholder of an explanation."""
         root, *keys = dotted.split(".")
-        get = self.lookup(root, tuple(keys))
-        field = field_at((*FACT_PATHS.get(root, (root,)), *keys)) if keys else None
+        node: n.Expr = n.Name(root, _NOWHERE)
+        for key in keys:
+            node = n.Field(node, key, _NOWHERE)
+        get = self.expr(node)
+        field = field_at((*BINDING_PATHS.get(root, (root,)), *keys)) if keys else None
         if field is None or field.kind != "str":
             return get
 
@@ -210,10 +256,7 @@ class Compiler:
         if isinstance(e, n.Name):
             return self.lookup(e.name, ())
         if isinstance(e, n.Field):
-            chain = _chain(e)
-            if chain is not None and (chain[0] in self.bound or chain[0] == "each"):
-                return self.lookup(*chain)
-            return self.field(self.expr(e.target), e.name)
+            return self.field_expr(e)
         if isinstance(e, n.ListLit):
             items = tuple(self.expr(i) for i in e.items)
             return lambda env: tuple(f(env) for f in items)
@@ -221,7 +264,78 @@ class Compiler:
             return self.call(e)
         if isinstance(e, n.Unary):
             return self.unary(e)
+        if isinstance(e, n.Presumed):
+            return self.presumed(self.expr(e.fact), self.expr(e.value), e.reason)
         return self.binary(e)
+
+    def field_expr(self, e: n.Field) -> Fn:
+        """Return a closure reading a fact path, through any presumption that covers it."""
+        found = chain(e)
+        if found is not None and (found[0] in self.bound or found[0] == "each"):
+            root, keys = found
+            presumption = self.presumptions.get((root, keys[0]))
+            if presumption is None:
+                return self.lookup(root, keys)
+            head = self.presumed(
+                self.lookup(root, keys[:1]),
+                self.presumed_value(root, presumption),
+                presumption.reason,
+            )
+            if len(keys) == 1:
+                return head
+            rest, where = keys[1:], f".{keys[0]}"
+
+            def deeper(env: Env) -> Any:
+                return _read(head(env), rest, env.paths.get(root, root) + where)
+
+            return deeper
+        target = self.expr(e.target)
+        key = e.name
+
+        def get(env: Env) -> Any:
+            value = target(env)
+            if isinstance(value, Missing):
+                return value
+            if type(value) is tuple or isinstance(value, Partial):
+                return _project(value, key)
+            if type(value) is dict:
+                return value[key] if key in value else Missing(frozenset((f"…{key}",)))
+            raise EvaluationError(f"'.{key}' of a value that is not an object")
+
+        return get
+
+    def presumed_value(self, root: str, presumption: n.Presume) -> Fn:
+        """Return a closure for a presumed value; a bare enumeration value is itself.
+
+        ``presume account.opened_by = unit``: ``unit`` is a value of opened_by here, not
+        the unit's facts, just as in a comparison with an enumerated fact.
+        """
+        value = presumption.value
+        target = presumption.target
+        if isinstance(value, n.Name) and target is not None:
+            path = BINDING_PATHS.get(target[0])
+            field = field_at((*path, target[1])) if path is not None else None
+            if field is not None and value.name in field.values:
+                constant = value.name
+                return lambda env: constant
+        return self.expr(value)
+
+    @staticmethod
+    def presumed(fact: Fn, value: Fn, reason: str) -> Fn:
+        """Return a closure that reads ``fact`` and, when it is absent, presumes ``value``."""
+
+        def read(env: Env) -> Any:
+            got = fact(env)
+            if not isinstance(got, Missing) or not got.paths:
+                return got
+            instead = value(env)
+            if isinstance(instead, Missing):
+                return logic.unknown(got, instead)
+            for path in got.paths:
+                env.presumed[path] = (instead, reason)
+            return instead
+
+        return read
 
     def lookup(self, root: str, keys: tuple[str, ...]) -> Fn:
         """Return a closure reading ``root.keys…``; an absent key yields Missing with its path."""
@@ -230,88 +344,88 @@ class Compiler:
             if not keys:
                 return lambda env: constant
             raise EvaluationError(f"'{root}' has no fields")
-        suffixes = tuple("." + ".".join(keys[: i + 1]) for i in range(len(keys)))
+        if not keys:
+            return lambda env: env.values.get(root, NOT_COMPUTED)
         if len(keys) == 1:
-            return _lookup_one(root, keys[0], suffixes[0])
+            key = keys[0]
 
-        def get(env: Env) -> Any:
-            value = env.get(root, NOT_COMPUTED)
-            if isinstance(value, Missing):
-                return value
-            for i, key in enumerate(keys):
+            def one(env: Env) -> Any:
+                value = env.values.get(root, NOT_COMPUTED)
                 if type(value) is dict:
                     if key in value:
-                        value = value[key]
-                    else:
-                        return Missing(frozenset((env["@" + root] + suffixes[i],)))
-                elif type(value) is tuple:
-                    value = _project(value, key, env["@" + root] + (suffixes[i - 1] if i else ""))
-                    if isinstance(value, Missing):
-                        return value
-                else:
-                    raise EvaluationError(f"{env['@' + root]}{suffixes[i]}: not an object")
-            return value
+                        return value[key]
+                    return Missing(frozenset((f"{env.paths.get(root, root)}.{key}",)))
+                return _read(value, keys, env.paths.get(root, root))
 
-        if not keys:
-            return lambda env: env.get(root, NOT_COMPUTED)
-        return get
-
-    def field(self, target: Fn, key: str) -> Fn:
-        """Return a closure reading ``key`` of a computed value."""
-
-        def get(env: Env) -> Any:
-            value = target(env)
-            if isinstance(value, Missing):
-                return value
-            if type(value) is tuple:
-                return _project(value, key)
-            if type(value) is dict:
-                return value[key] if key in value else Missing(frozenset((f"…{key}",)))
-            raise EvaluationError(f"'.{key}' of a value that is not an object")
-
-        return get
+            return one
+        return lambda env: _read(
+            env.values.get(root, NOT_COMPUTED), keys, env.paths.get(root, root)
+        )
 
     def call(self, e: n.Call) -> Fn:
-        """Return a closure calling a built-in; any missing argument makes the result missing."""
-        impl = FUNCTIONS[e.function].impl
+        """Return a closure calling a built-in or a definition."""
+        if e.function in self.definitions:
+            return self.call_definition(e)
+        fn = FUNCTIONS[e.function]
         args = tuple(self.expr(a) for a in e.args)
+        if e.function == "first_known":
+            return _first_known(args)
+        impl = fn.impl
+        name = e.function
 
         def run(env: Env) -> Any:
             values = [f(env) for f in args]
-            for v in values:
-                if isinstance(v, Missing):
-                    missing = [w for w in values if isinstance(w, Missing)]
-                    return missing[0] if len(missing) == 1 else Missing.union(missing)
+            unsure = [v for v in values if isinstance(v, Missing | Partial | Range)]
+            if unsure:
+                return _call_unsure(fn, env.calendar, values, unsure)
             try:
-                result = impl(env["$calendar"], *values)
+                result = impl(env.calendar, *values)
             except (TypeError, ValueError, ArithmeticError) as err:
-                raise EvaluationError(f"{e.function}(…): {err}") from None
+                raise EvaluationError(f"{name}(…): {err}") from None
             if result is None:
-                return Missing(frozenset((f"{e.function}(…) of an empty list",)))
+                return Missing(frozenset((f"{name}(…) of an empty list",)))
             return result
 
         return run
+
+    def call_definition(self, e: n.Call) -> Fn:
+        """Return a closure running a definition with its own environment."""
+        params, body = self.definition(e.function)
+        args = tuple(self.expr(a) for a in e.args)
+        sources = tuple(chain(a) for a in e.args)
+
+        def run(env: Env) -> Any:
+            values: dict[str, Any] = {}
+            paths: dict[str, str] = {}
+            for name, arg, source in zip(params, args, sources, strict=True):
+                values[name] = arg(env)
+                if source is not None:
+                    root, keys = source
+                    paths[name] = env.paths.get(root, root) + "".join("." + k for k in keys)
+            return body(env.child(values, paths))
+
+        return run
+
+    def definition(self, name: str) -> tuple[tuple[str, ...], Fn]:
+        """Return a definition's parameters and its body compiled once."""
+        if name not in self._defined:
+            d = self.definitions[name]
+            inner = Compiler({}, d.params, self.definitions, d.presumes)
+            inner.bound = {*d.params, *ENGINE_NAMES}
+            assert d.value is not None  # the checks require a value
+            self._defined[name] = (d.params, inner.expr(d.value))
+        return self._defined[name]
 
     def unary(self, e: n.Unary) -> Fn:
         """Return a closure for ``not`` and the ``is`` tests."""
         inner = self.expr(e.operand)
         if e.op == "not":
-
-            def negate(env: Env) -> Any:
-                v = _truth(inner(env))
-                return v if isinstance(v, Missing) else not v
-
-            return negate
+            return lambda env: logic.not_(inner(env))
         if e.op == "is missing":
             return lambda env: isinstance(inner(env), Missing)
         if e.op == "is present":
             return lambda env: not isinstance(inner(env), Missing)
-
-        def empty(env: Env) -> Any:
-            v = inner(env)
-            return v if isinstance(v, Missing) else len(v) == 0
-
-        return empty
+        return lambda env: logic.is_empty(inner(env))
 
     def binary(self, e: n.Binary) -> Fn:
         """Return a closure for a binary operator."""
@@ -322,18 +436,10 @@ class Compiler:
         if op == "and":
 
             def and_(env: Env) -> Any:
-                # Plain booleans skip _truth; anything else goes through it, in the same order.
                 a = left(env)
                 if a is False:
                     return False
-                if a is not True:
-                    a = _truth(a)
-                b = right(env)
-                if b is False:
-                    return False
-                if a is True and b is True:
-                    return True
-                return _either(a, _truth(b))
+                return logic.and_(a, right(env))
 
             return and_
         if op == "or":
@@ -342,44 +448,56 @@ class Compiler:
                 a = left(env)
                 if a is True:
                     return True
-                if a is not False:
-                    a = _truth(a)
-                b = right(env)
-                if b is True:
-                    return True
-                if a is False and b is False:
-                    return False
-                return _either(a, _truth(b))
+                return logic.or_(a, right(env))
 
             return or_
-        compare = _OPERATORS[op]
-        shifts = op in ("+", "-")
+        if op in ("in", "not in"):
+            negate = op == "not in"
 
-        def apply(env: Env) -> Any:
-            a, b = left(env), right(env)
-            if isinstance(a, Missing) or isinstance(b, Missing):
-                return _either(a, b)
-            if shifts and isinstance(a, dt.date) and isinstance(b, Duration):
+            def member(env: Env) -> Any:
+                found = logic.member(left(env), right(env))
+                return logic.not_(found) if negate else found
+
+            return member
+        if op in ("+", "-"):
+            sign = 1 if op == "+" else -1
+
+            def arithmetic(env: Env) -> Any:
+                a, b = left(env), right(env)
+                if isinstance(a, Missing | Range | Partial) or isinstance(
+                    b, Missing | Range | Partial
+                ):
+                    return _unknown_operand(a, b)
+                if isinstance(a, dt.date) and isinstance(b, Duration):
+                    try:
+                        return shift(env.calendar, a, b, sign)
+                    except (ValueError, OverflowError) as err:
+                        raise EvaluationError(f"{a} {op} {b}: {err}") from None
                 try:
-                    return shift(env["$calendar"], a, b, 1 if op == "+" else -1)
-                except (ValueError, OverflowError) as err:
-                    raise EvaluationError(f"{a} {op} {b}: {err}") from None
-            try:
-                return compare(a, b)
-            except TypeError:
-                raise EvaluationError(f"cannot apply '{op}' to {a!r} and {b!r}") from None
+                    return a + b if sign == 1 else a - b
+                except TypeError:
+                    raise EvaluationError(f"cannot apply '{op}' to {a!r} and {b!r}") from None
 
-        return apply
+            return arithmetic
+
+        def comparison(env: Env) -> Any:
+            return logic.compare(op, left(env), right(env))
+
+        return comparison
 
     def where(self, e: n.Binary) -> Fn:
-        """Return a closure filtering a collection; ``each`` names the item being tested."""
+        """Return a closure filtering a collection; ``each`` names the item being tested.
+
+        Items whose condition is unknown are kept as possible members (a Partial list),
+        so that what follows can still be decided when they cannot change it.
+        """
         collection = self.expr(e.left)
-        chain = _chain(e.left)
-        prefix: Fn
-        if chain is not None and (chain[0] in self.bound or chain[0] == "each"):
-            root, keys = chain
+        found = chain(e.left)
+        prefix: Callable[[Env], str]
+        if found is not None and (found[0] in self.bound or found[0] == "each"):
+            root, keys = found
             tail = "".join("." + k for k in keys)
-            prefix = lambda env: env.get("@" + root, root) + tail  # noqa: E731
+            prefix = lambda env: env.paths.get(root, root) + tail  # noqa: E731
         else:
             prefix = lambda env: "…"  # noqa: E731
         outer_each = "each" in self.bound
@@ -393,36 +511,79 @@ class Compiler:
             if isinstance(items, Missing):
                 return items
             base = prefix(env)
-            saved = env.get("each"), env.get("@each")
-            kept, unknown = [], []
-            for i, item in enumerate(items):
-                env["each"], env["@each"] = item, f"{base}[{i}]"
-                verdict = cond(env)
+            values, paths = env.values, env.paths
+            saved = values.get("each"), paths.get("each")
+            uncertain = items.maybe if isinstance(items, Partial) else ()
+            certain = items.known if isinstance(items, Partial) else items
+            kept: list[Any] = []
+            maybe: list[Any] = []
+            why: list[Missing] = [items.missing] if isinstance(items, Partial) else []
+            for i, item in enumerate((*certain, *uncertain)):
+                values["each"], paths["each"] = item, f"{base}[{i}]"
+                verdict = logic.truth(cond(env))
                 if verdict is True:
-                    kept.append(item)
+                    (kept if i < len(certain) else maybe).append(item)
                 elif verdict is not False:
-                    unknown.append(_truth(verdict))
-            env["each"], env["@each"] = saved
-            if unknown:
-                return Missing.union(unknown)
-            return tuple(kept)
+                    maybe.append(item)
+                    why.append(verdict)
+            values["each"] = saved[0]
+            if saved[1] is None:
+                paths.pop("each", None)
+            else:
+                paths["each"] = saved[1]
+            return logic.partial(kept, maybe, why)
 
         return run
 
 
-def _in(a: Any, b: Any) -> bool:
-    return a in b
+# Placeholders of an explanation are compiled as expressions; they have no span of their own.
+_NOWHERE = Span("<explain>", 1, 1, 1, 1)
 
 
-_OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
-    "<=": lambda a, b: a <= b,
-    ">=": lambda a, b: a >= b,
-    "<": lambda a, b: a < b,
-    ">": lambda a, b: a > b,
-    "==": lambda a, b: a == b,
-    "!=": lambda a, b: a != b,
-    "+": lambda a, b: a + b,
-    "-": lambda a, b: a - b,
-    "in": _in,
-    "not in": lambda a, b: a not in b,
-}
+def _unknown_operand(a: Any, b: Any) -> Missing:
+    """Return the unknown that an arithmetic operand brings: ranges and partial lists too."""
+    return logic.unknown(
+        *(
+            x if isinstance(x, Missing) else x.missing
+            for x in (a, b)
+            if isinstance(x, Missing | Range | Partial)
+        )
+    )
+
+
+def _call_unsure(fn: Any, cal: WorkdayCalendar, values: list[Any], unsure: list[Any]) -> Any:
+    """Return a built-in's result when some arguments are unknown or only partly known."""
+    missing = [v for v in unsure if isinstance(v, Missing)]
+    if missing:
+        return logic.unknown(*missing)
+    flexible = fn.monotone_lists(len(values))
+    if any(isinstance(v, Range) for v in values) or any(
+        isinstance(v, Partial) and i not in flexible for i, v in enumerate(values)
+    ):
+        return _unknown_operand(*unsure[:2]) if len(unsure) > 1 else unsure[0].missing
+
+    def apply(*args: Any) -> Any:
+        return fn.impl(cal, *args)
+
+    result = logic.monotone_bounds(apply, values, flexible)
+    if result is None:
+        return logic.unknown(*(v.missing for v in unsure))
+    return result
+
+
+def _first_known(args: tuple[Fn, ...]) -> Fn:
+    """Return a closure giving the first argument that is known (given or computed)."""
+
+    def run(env: Env) -> Any:
+        unknowns: list[Missing] = []
+        for arg in args:
+            value = arg(env)
+            if isinstance(value, Missing):
+                unknowns.append(value)
+            elif isinstance(value, Range | Partial):
+                unknowns.append(value.missing)
+            elif value is not None:
+                return value
+        return logic.unknown(*unknowns)
+
+    return run

@@ -10,23 +10,19 @@ from typing import Any
 
 import attrs
 
+from govrules import logic
+from govrules import nodes as n
 from govrules.calendar import WorkdayCalendar
-from govrules.compiler import (
-    FACT_PATHS,
-    GLOBAL_ROOTS,
-    SUBJECT_ROOTS,
-    Compiled,
-    Compiler,
-    EvaluationError,
-)
-from govrules.errors import FactsError, GovrulesError
+from govrules.compiler import Compiled, Compiler, Env, EvaluationError
+from govrules.errors import CalendarError, FactsError, GovrulesError
 from govrules.explain import show
-from govrules.facts import validate
+from govrules.facts import GLOBAL_ROOTS, SUBJECTS, validate
 from govrules.layers import Measure, Obligation, RuleSet, Version
 from govrules.library import Library, load
+from govrules.reads import fact_reads, unused_facts
 from govrules.texts import Document
 from govrules.values import Missing
-from govrules.verdicts import Citation, Decision, Outcome, Step, Verdict
+from govrules.verdicts import Citation, Decision, NotAdopted, Outcome, Step, Verdict
 
 
 @attrs.frozen
@@ -103,10 +99,11 @@ def _citations(library: Library, version: Version) -> tuple[Citation, ...]:
 
 
 def _compile_version(
-    library: Library, ob: Obligation, v: Version, subject: str, top: Measure
+    library: Library, ob: Obligation, v: Version, subject: str, ruleset: RuleSet
 ) -> CompiledVersion:
     """Return one version compiled, with the parts of its verdicts that never change."""
     title = v.rule.title or ob.id
+    top = ruleset.measure
     citations = _citations(library, v)
     # _measure_clause adds its dated note only to a version of another measure, and only
     # before the rule set's effective date; on or after it (or with no such date) the clause
@@ -115,7 +112,12 @@ def _compile_version(
     usual = _measure_clause(v, citations, top, note_before or dt.date.max)
     return CompiledVersion(
         v,
-        Compiler(v.param_map(), SUBJECT_ROOTS[subject]).rule(v.rule),
+        Compiler(
+            v.param_map(),
+            [name for name, _ in SUBJECTS[subject].binds],
+            ruleset.definitions,
+            ruleset.presumptions,
+        ).rule(v.rule),
         citations,
         rule=f"{v.measure.id}.{ob.id}",
         title=title,
@@ -139,60 +141,60 @@ def compile_ruleset(library: Library, ruleset: RuleSet) -> tuple[CompiledObligat
     out = []
     for ob in ruleset.obligations:
         subject = ob.latest.rule.subject or "unit"
-        versions = tuple(
-            _compile_version(library, ob, v, subject, ruleset.measure) for v in ob.versions
-        )
+        versions = tuple(_compile_version(library, ob, v, subject, ruleset) for v in ob.versions)
         out.append(CompiledObligation(ob, subject, versions))
     result = tuple(out)
     library.cache[key] = result
     return result
 
 
-def _subjects(kind: str, data: Mapping[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Yield (subject path, bindings) for every fact of the rule's subject kind."""
-    if kind == "unit":
-        yield "unit", {}
-    elif kind == "website":
-        # Like the unit, the website is one subject whether or not facts describe it, so
-        # that its duties are reported (undetermined) rather than silently skipped.
-        yield "website", {}
-    elif kind in ("account", "event"):
-        for i, account in enumerate(data.get("accounts", ())):
-            path = f"accounts[{i}]"
-            if kind == "account":
-                yield path, {"account": account, "@account": path}
-                continue
-            for j, event in enumerate(account.get("events", ())):
-                epath = f"{path}.events[{j}]"
-                yield (
-                    epath,
-                    {
-                        "account": account,
-                        "@account": path,
-                        "event": event,
-                        "@event": epath,
-                    },
-                )
-    else:
-        container = FACT_PATHS[kind]
-        holder: Any = data
-        for key in container[:-1]:
-            holder = holder.get(key, {})
-        prefix = ".".join(container)
-        for i, item in enumerate(holder.get(container[-1], ())):
-            path = f"{prefix}[{i}]"
-            yield path, {kind: item, "@" + kind: path}
+def _subjects(
+    kind: str, data: Mapping[str, Any]
+) -> Iterator[tuple[str, dict[str, Any], dict[str, str]]]:
+    """Yield (subject path, bindings, their paths) for every fact of a subject kind."""
+    subject = SUBJECTS[kind]
+    if not subject.binds:
+        # The unit and the website are one subject each whether or not facts describe them,
+        # so that their duties are reported (undetermined) rather than silently skipped.
+        yield kind, {}, {}
+        return
+    yield from _walk(subject.binds, data, {}, {})
 
 
-def _base_env(data: Mapping[str, Any], on: dt.date, cal: WorkdayCalendar) -> dict[str, Any]:
-    env: dict[str, Any] = {"on": on, "$calendar": cal}
+def _walk(
+    binds: tuple[tuple[str, tuple[str, ...]], ...],
+    holder: Any,
+    values: dict[str, Any],
+    paths: dict[str, str],
+    above: tuple[str, ...] = (),
+    prefix: str = "",
+) -> Iterator[tuple[str, dict[str, Any], dict[str, str]]]:
+    """Yield the items of nested subject paths (accounts, then each account's events)."""
+    (name, path), rest = binds[0], binds[1:]
+    keys = path[len(above) :]
+    for key in keys[:-1]:
+        holder = holder.get(key, {}) if isinstance(holder, dict) else {}
+    items = holder.get(keys[-1], ()) if isinstance(holder, dict) else ()
+    base = (prefix + "." if prefix else "") + ".".join(keys)
+    for i, item in enumerate(items):
+        here = f"{base}[{i}]"
+        vals, ps = {**values, name: item}, {**paths, name: here}
+        if rest:
+            yield from _walk(rest, item, vals, ps, path, here)
+        else:
+            yield here, vals, ps
+
+
+def _base_env(data: Mapping[str, Any], on: dt.date, cal: WorkdayCalendar) -> Env:
+    values: dict[str, Any] = {"on": on}
+    paths: dict[str, str] = {}
     for root in GLOBAL_ROOTS:
-        env[root] = data[root] if root in data else Missing(frozenset((root,)))
-        env["@" + root] = root
-    return env
+        values[root] = data[root] if root in data else Missing(frozenset((root,)))
+        paths[root] = root
+    return Env(values, paths, cal)
 
 
-def _render(parts: tuple[Any, ...], env: dict[str, Any]) -> str:
+def _render(parts: tuple[Any, ...], env: Env) -> str:
     return "".join([p if isinstance(p, str) else show(p(env)) for p in parts])
 
 
@@ -225,9 +227,21 @@ def _measure_clause(
     return clause + ("；" + "；".join(notes) if notes else "")
 
 
+@attrs.frozen
+class Finding:
+    """What judging one obligation for one subject found, before it is put into words."""
+
+    outcome: Outcome
+    missing: Missing | None = None
+    due: dt.date | None = None
+    conditional: Missing | None = None  # the rule's condition, when it stayed unknown
+    applied: n.Except | None = None
+    unclaimed: tuple[n.Except, ...] = ()
+
+
 def judge(
     cob: CompiledObligation,
-    env: dict[str, Any],
+    env: Env,
     subject: str,
     on: dt.date,
     top: Measure,
@@ -240,99 +254,134 @@ def judge(
         # Without its date we cannot tell which version governs; if no version's conditions
         # can hold, the obligation does not apply whatever the date.
         if all(_conditions(cv, env) is False for cv in cob.versions):
-            return _verdict(cob, latest, subject, Outcome.NOT_APPLICABLE, env, None, None, top, ())
-        return _verdict(cob, latest, subject, Outcome.UNDETERMINED, env, when, None, top, ())
+            return _verdict(
+                cob, latest, subject, Finding(Outcome.NOT_APPLICABLE), env, None, top, (), on
+            )
+        return _verdict(
+            cob, latest, subject, Finding(Outcome.UNDETERMINED, when), env, None, top, (), on
+        )
     cv = cob.in_force(when)
     if cv is None:
-        earliest = cob.versions[0]
-        first = earliest.version
-        since = (
-            f"自{first.starts}起施行"
-            if first.start_known
-            else (f"未载明施行日期，按其上位规定自{first.starts}起适用")
-        )
-        text = f"{when}时{first.measure.title}尚未施行（{since}），本项义务不适用"
-        return Verdict(
-            rule=earliest.rule,
-            subject=subject,
-            outcome=Outcome.NOT_APPLICABLE,
-            citations=earliest.citations,
-            explanation=text,
-            obligation=cob.obligation.id,
-            measure=first.measure.id,
-            governing_date=when,
-            trace=(_date_step(when),),
-        )
-    compiled = cv.compiled
+        return _not_yet(cob, subject, when)
     trace = [_date_step(when), cv.measure_step, cv.source_step]
-    outcome: Outcome
-    result: Any = _conditions(cv, env)
-    if isinstance(result, Missing):
-        outcome = Outcome.UNDETERMINED
-    elif result is not True:
-        outcome = Outcome.NOT_APPLICABLE
+    finding = _find(cv.compiled, cv, env, on, trace)
+    return _verdict(cob, cv, subject, finding, env, when, top, tuple(trace), on)
+
+
+def _find(c: Compiled, cv: CompiledVersion, env: Env, on: dt.date, trace: list[Step]) -> Finding:
+    """Decide one rule for one subject: the outcome every reading of the unknowns agrees on."""
+    cond = _conditions(cv, env)
+    if cond is False:
+        return Finding(Outcome.NOT_APPLICABLE)
+    for name, fn in c.lets:
+        env.values[name] = fn(env)
+        trace.append(Step(name, show(env.values[name])))
+    applied = None
+    unclaimed: list[n.Except] = []
+    for x in c.exceptions:
+        # An exception applies only when the facts claim it: unknown is not claimed.
+        if logic.truth(x.claim(env)) is True:
+            applied = x
+            break
+        unclaimed.append(x.node)
+    if applied is not None:
+        req: Any = True if applied.require is None else logic.truth(applied.require(env))
+        due_fn = applied.due or c.due
     else:
-        for name, fn in compiled.lets:
-            env[name] = fn(env)
-            trace.append(Step(name, show(env[name])))
-        unknown: list[Missing] = []
-        outcome = Outcome.COMPLIANT
-        for req in compiled.requires:
-            value = req(env)
-            if value is False:
-                outcome = Outcome.VIOLATION
-                break
-            if isinstance(value, Missing):
-                unknown.append(value)
-            elif value is not True:
-                raise EvaluationError(f"a requirement gave {value!r}, not true or false")
-        if outcome is Outcome.COMPLIANT and unknown:
-            outcome = Outcome.UNDETERMINED
-            result = unknown[0] if len(unknown) == 1 else Missing.union(unknown)
-    missing = result if isinstance(result, Missing) else None
-    return _verdict(cob, cv, subject, outcome, env, missing, when, top, tuple(trace))
+        req = logic.all_(f(env) for f in c.requires)
+        due_fn = c.due
+    due = due_fn(env) if due_fn is not None else None
+    known_due = due if isinstance(due, dt.date) else None
+    conditional = cond if isinstance(cond, Missing) else None
+    node = applied.node if applied is not None else None
+    gone = tuple(unclaimed)
+    if req is True:
+        return Finding(Outcome.COMPLIANT, None, known_due, conditional, node, gone)
+    if conditional is not None:
+        # Not applicable under some readings, not met under others: only the facts can say.
+        missing = logic.unknown(cond, req)
+        return Finding(Outcome.UNDETERMINED, missing, known_due, conditional, node, gone)
+    if known_due is not None and known_due >= on:
+        return Finding(Outcome.PENDING, None, known_due, None, node, gone)
+    if req is False:
+        return Finding(Outcome.VIOLATION, None, known_due, None, node, gone)
+    missing = logic.unknown(req, due if isinstance(due, Missing) else None)
+    return Finding(Outcome.UNDETERMINED, missing, known_due, None, node, gone)
 
 
-def _conditions(cv: CompiledVersion, env: dict[str, Any]) -> Any:
-    """Return True, False or Missing: the `when` lines joined by three-valued ``and``.
+def _conditions(cv: CompiledVersion, env: Env) -> Any:
+    """Return True, False or Missing: the `when` lines joined by three-valued ``and``."""
+    env.values["in_force_from"] = cv.version.starts
+    return logic.all_(cond(env) for cond in cv.compiled.when)
 
-    A false line decides even after a line that needs a missing fact, as ``a and b`` does.
-    """
-    env["in_force_from"] = cv.version.starts
-    unknown: list[Missing] = []
-    for cond in cv.compiled.when:
-        result = cond(env)
-        if result is False:
-            return False
-        if isinstance(result, Missing):
-            unknown.append(result)
-        elif result is not True:
-            raise EvaluationError(f"a condition gave {result!r}, not true or false")
-    if unknown:
-        return unknown[0] if len(unknown) == 1 else Missing.union(unknown)
-    return True
+
+def _not_yet(cob: CompiledObligation, subject: str, when: dt.date) -> Verdict:
+    """Return the verdict of an obligation whose every version starts after ``when``."""
+    earliest = cob.versions[0]
+    first = earliest.version
+    since = (
+        f"自{first.starts}起施行"
+        if first.start_known
+        else (f"未载明施行日期，按其上位规定自{first.starts}起适用")
+    )
+    text = f"{when}时{first.measure.title}尚未施行（{since}），本项义务不适用"
+    return Verdict(
+        rule=earliest.rule,
+        subject=subject,
+        outcome=Outcome.NOT_APPLICABLE,
+        citations=earliest.citations,
+        explanation=text,
+        obligation=cob.obligation.id,
+        measure=first.measure.id,
+        governing_date=when,
+        trace=(_date_step(when),),
+    )
+
+
+def _except_label(x: n.Except) -> str:
+    return f"{x.what}（{'、'.join(c.label for c in x.cites)}）"
 
 
 def _verdict(
     cob: CompiledObligation,
     cv: CompiledVersion,
     subject: str,
-    outcome: Outcome,
-    env: dict[str, Any],
-    missing: Missing | None,
+    finding: Finding,
+    env: Env,
     when: dt.date | None,
     top: Measure,
     trace: tuple[Step, ...],
+    on: dt.date,
 ) -> Verdict:
+    outcome = finding.outcome
     if outcome is Outcome.NOT_APPLICABLE:
         body = "适用条件不满足"
     else:
         body = _render(cv.compiled.explain, env)
-    text = f"{outcome.chinese}{cv.head(top, when)}{body}"
+    text = f"{outcome.chinese}{cv.head(top, when)}"
+    if finding.conditional is not None and outcome is not Outcome.NOT_APPLICABLE:
+        shown = "、".join(sorted(finding.conditional.paths))
+        lead = "无论是否适用均符合" if outcome is Outcome.COMPLIANT else "是否适用尚不确定"
+        text += f"{lead}（取决于{shown}）；若适用："
+    text += body
+    if finding.applied is not None:
+        text += f"；适用例外：{_except_label(finding.applied)}"
+    due = finding.due
+    if outcome is Outcome.PENDING and due is not None:
+        text += f"；期限{due}尚未届满（评价日{on}），事实未显示已完成"
     paths: tuple[str, ...] = ()
-    if outcome is Outcome.UNDETERMINED and missing is not None:
-        paths = tuple(sorted(missing.paths))
+    if outcome is Outcome.UNDETERMINED and finding.missing is not None:
+        paths = tuple(sorted(finding.missing.paths))
         text += f"。缺少事实：{'、'.join(paths)}"
+        if due is not None and due < on and finding.conditional is None:
+            text += f"；若未在{due}（含当日）前完成，则已逾期，若已按期完成，则符合"
+    if finding.unclaimed and outcome in (Outcome.VIOLATION, Outcome.UNDETERMINED, Outcome.PENDING):
+        text += "。未主张例外：" + "；".join(_except_label(x) for x in finding.unclaimed)
+    presumed = tuple(sorted(env.presumed))
+    if presumed and outcome is not Outcome.NOT_APPLICABLE:
+        text += "。推定：" + "；".join(
+            f"{p}为{show(env.presumed[p][0])}（{env.presumed[p][1]}）" for p in presumed
+        )
     return Verdict(
         rule=cv.rule,
         subject=subject,
@@ -344,6 +393,11 @@ def _verdict(
         measure=cv.version.measure.id,
         governing_date=when,
         trace=trace,
+        due=due,
+        presumed=presumed if outcome is not Outcome.NOT_APPLICABLE else (),
+        unclaimed=tuple(_except_label(x) for x in finding.unclaimed)
+        if outcome in (Outcome.VIOLATION, Outcome.UNDETERMINED, Outcome.PENDING)
+        else (),
     )
 
 
@@ -379,7 +433,7 @@ def evaluate(
     if library.calendars:
         cal = cal.with_years(*library.calendars)
     data = validate(facts).data
-    return run(library, ruleset, data, day, cal)
+    return run(library, ruleset, data, day, cal, given=facts)
 
 
 def run(
@@ -388,25 +442,38 @@ def run(
     data: Mapping[str, Any],
     on: dt.date,
     cal: WorkdayCalendar,
+    given: Mapping[str, Any] | None = None,
 ) -> Decision:
-    """Evaluate validated facts against a resolved rule set."""
+    """Evaluate validated facts against a resolved rule set.
+
+    ``given`` are the facts as the caller gave them, before validation filled in defaults:
+    ``Decision.unused_facts`` speaks of those.
+    """
     base = _base_env(data, on, cal)
     verdicts = []
+    gaps: set[int] = set()
     top = ruleset.measure
+    compiled = compile_ruleset(library, ruleset)
     # Most obligations share a subject kind (most of yunnan's are about accounts): list each
     # kind's subjects and their environments once per run. Every verdict still gets its own
     # copy, because lets and ``where`` write into the environment.
-    subjects: dict[str, list[tuple[str, dict[str, Any]]]] = {}
-    for cob in compile_ruleset(library, ruleset):
+    subjects: dict[str, list[tuple[str, Env]]] = {}
+    for cob in compiled:
         if cob.subject not in subjects:
-            subjects[cob.subject] = [
-                (subject, {**base, **bindings})
-                for subject, bindings in _subjects(cob.subject, data)
-            ]
+            listed = []
+            for subject, values, paths in _subjects(cob.subject, data):
+                env = base.copy()
+                env.values.update(values)
+                env.paths.update(paths)
+                listed.append((subject, env))
+            subjects[cob.subject] = listed
         for subject, shared in subjects[cob.subject]:
             env = shared.copy()
             try:
                 verdicts.append(judge(cob, env, subject, on, top))
+            except CalendarError as err:
+                gaps.add(err.year)
+                verdicts.append(_calendar_gap(cob, subject, err))
             except (
                 EvaluationError,
                 TypeError,
@@ -421,4 +488,50 @@ def run(
                     f"rule '{cob.obligation.id}' ({cob.versions[-1].version.origin.path}:"
                     f"{cob.versions[-1].version.origin.line}) failed on {subject}: {err}"
                 ) from None
-    return Decision(ruleset.id, on, tuple(verdicts))
+    return Decision(
+        ruleset.id,
+        on,
+        tuple(verdicts),
+        not_adopted=not_adopted(ruleset),
+        unused_facts=unused_facts(data if given is None else given, reads(library, ruleset)),
+        calendar_gaps=tuple(sorted(gaps)),
+    )
+
+
+def _calendar_gap(cob: CompiledObligation, subject: str, err: CalendarError) -> Verdict:
+    """Return the undetermined verdict of a rule that needs a year the calendar lacks."""
+    cv = cob.versions[-1]
+    return Verdict(
+        rule=cv.rule,
+        subject=subject,
+        outcome=Outcome.UNDETERMINED,
+        citations=cv.citations,
+        explanation=f"{Outcome.UNDETERMINED.chinese}{cv.usual_head}工作日日历缺少{err.year}年：{err}",
+        obligation=cob.obligation.id,
+        measure=cv.version.measure.id,
+    )
+
+
+def not_adopted(ruleset: RuleSet) -> tuple[NotAdopted, ...]:
+    """Return the base obligations an adapting rule set does not carry, with its reasons."""
+    if ruleset.measure.relation != "adapts":
+        return ()
+    out = []
+    for rep in ruleset.repealed:
+        if rep.measure != ruleset.id:
+            continue
+        base = rep.version.measure
+        articles = "、".join(c.label for c in rep.version.cites)
+        reason = f"{ruleset.measure.title}未采纳{base.title}{articles}：{rep.reason}"
+        out.append(NotAdopted(f"{base.id}.{rep.obligation}", reason))
+    return tuple(out)
+
+
+def reads(library: Library, ruleset: RuleSet) -> frozenset[tuple[str, ...]]:
+    """Return the fact paths (without indexes) that the rule set's rules read, cached."""
+    key = ("reads", ruleset.id)
+    cached = library.cache.get(key)
+    if cached is None:
+        cached = fact_reads(ruleset)
+        library.cache[key] = cached
+    return cached  # type: ignore[return-value]

@@ -13,10 +13,15 @@ import attrs
 from govrules.errors import FactsError
 
 __all__ = [
+    "BINDING_PATHS",
+    "GLOBAL_ROOTS",
+    "LABELS",
     "SCHEMA",
+    "SUBJECTS",
     "Facts",
     "Field",
     "Kind",
+    "Subject",
     "describe_path",
     "field_at",
     "suggest",
@@ -173,6 +178,7 @@ SCHEMA: Field = _object(
         _enum("server_region", "abroad", "other_province", "same_province", "same_county"),
         _bool("foreign_hosting"),
         _bool("local_data_service"),
+        _bool("server_site_decided"),
         _bool("news_service"),
         _bool("news_license"),
         _bool("commercial_activity"),
@@ -209,6 +215,52 @@ SCHEMA: Field = _object(
     ),
     _objects("disclosures", _date("formed_on"), _date("published_on")),
 )
+
+# --- subjects: what rules judge, declared once beside the schema ------------------------
+
+
+@attrs.frozen
+class Subject:
+    """A kind of fact that rules judge: where its items lie and the names a rule binds for it.
+
+    ``binds`` pairs each name a rule of this subject may use (``account``, ``event``) with
+    the vocabulary path it stands for; the last pair is the subject item itself.
+    """
+
+    name: str
+    binds: tuple[tuple[str, tuple[str, ...]], ...]
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        """Return the vocabulary path of the subject's items (empty for the unit)."""
+        return self.binds[-1][1] if self.binds else ()
+
+
+# Facts every rule may read, whatever its subject.
+GLOBAL_ROOTS = ("unit", "period", "accounts", "website", "objections", "disclosures")
+
+SUBJECTS: dict[str, Subject] = {
+    s.name: s
+    for s in (
+        Subject("unit", ()),
+        Subject("website", ()),
+        Subject("account", (("account", ("accounts",)),)),
+        Subject("event", (("account", ("accounts",)), ("event", ("accounts", "events")))),
+        Subject("offline", (("offline", ("website", "offline")),)),
+        Subject("column", (("column", ("website", "columns")),)),
+        Subject("objection", (("objection", ("objections",)),)),
+        Subject("disclosure", (("disclosure", ("disclosures",)),)),
+    )
+}
+
+# Where each name a subject binds lies in the vocabulary: ``event`` is accounts[].events[].
+BINDING_PATHS: dict[str, tuple[str, ...]] = {
+    name: path for s in SUBJECTS.values() for name, path in s.binds
+}
+
+# Facts that label what they belong to rather than describe it: never reported as unused.
+LABELS = frozenset({"id", "name"})
+
 
 _INDEX = re.compile(r"\[[0-9]*\]")
 

@@ -15,15 +15,53 @@ from govrules.values import Duration, Run
 ONE_DAY = dt.timedelta(days=1)
 
 
+Sign = int | None  # +1 the result grows with the argument, -1 it shrinks, 0 no effect, None unknown
+
+
 @attrs.frozen
 class Function:
-    """A built-in: how many arguments it takes, what it returns, and what it does."""
+    """A built-in and its signature: argument and result kinds, and how the result moves.
+
+    ``args`` are the kinds the type checks demand (``list``, ``date``, ``duration``,
+    ``value``); a variadic function repeats its last kind up to ``max_args``. ``result`` is
+    ``int``, ``date``, ``list<date>``, ``list<run>``, ``like-first`` (the first argument's
+    type) or ``extreme`` (an item of a list argument, or the arguments' common type).
+    ``signs`` say, for each argument, whether the result grows (+1) or shrinks (-1) as the
+    argument grows (a date later, a duration longer, a list with more members): the
+    subordination analysis reads them, and evaluation uses them to bound a result over a
+    partly known list (logic.monotone_bounds).
+    """
 
     name: str
-    min_args: int
-    max_args: int
+    args: tuple[str, ...]
+    result: str
     doc: str
     impl: Callable[..., Any]
+    signs: tuple[Sign, ...]
+    max_args: int = 0
+
+    def __attrs_post_init__(self) -> None:
+        if not self.max_args:
+            object.__setattr__(self, "max_args", len(self.args))
+
+    @property
+    def min_args(self) -> int:
+        """Return how many arguments a call needs at least."""
+        return len(self.args)
+
+    def arg_kind(self, i: int) -> str:
+        """Return the kind the ``i``-th argument must have (variadic: the last kind)."""
+        return self.args[min(i, len(self.args) - 1)]
+
+    def sign(self, i: int) -> Sign:
+        """Return how the result moves with the ``i``-th argument."""
+        return self.signs[min(i, len(self.signs) - 1)]
+
+    def monotone_lists(self, arity: int) -> tuple[int, ...]:
+        """Return the positions of list arguments in which the result is monotone."""
+        return tuple(
+            i for i in range(arity) if self.arg_kind(i) == "list" and self.sign(i) is not None
+        )
 
 
 def shift(cal: WorkdayCalendar, day: dt.date, amount: Duration, sign: int = 1) -> dt.date:
@@ -35,7 +73,7 @@ def shift(cal: WorkdayCalendar, day: dt.date, amount: Duration, sign: int = 1) -
     if amount.unit == "years":
         return day + relativedelta(years=sign * amount.amount)
     if sign < 0:
-        raise ValueError("subtracting working days is not supported")
+        return cal.sub_workdays(day, amount.amount)
     return cal.add_workdays(day, amount.amount)
 
 
@@ -100,6 +138,11 @@ def _gaps(
     return tuple(runs)
 
 
+def _first(_cal: WorkdayCalendar, *args: Any) -> Any:
+    # Evaluation hands over only the known arguments (see compiler.call); the first wins.
+    return args[0] if args else None
+
+
 def _without(
     _cal: WorkdayCalendar, wanted: Sequence[object], given: Sequence[object]
 ) -> tuple[object, ...]:
@@ -110,34 +153,74 @@ def _without(
 FUNCTIONS: dict[str, Function] = {
     f.name: f
     for f in (
-        Function("count", 1, 1, "number of items in a collection", _count),
-        Function("max", 1, 8, "the latest date or largest number", _extreme(max)),
-        Function("min", 1, 8, "the earliest date or smallest number", _extreme(min)),
-        Function("year", 1, 1, "the calendar year of a date", _year),
+        Function("count", ("list",), "int", "number of items in a collection", _count, (1,)),
         Function(
-            "days_between", 2, 2, "calendar days from the first date to the second", _days_between
+            "max",
+            ("value",),
+            "extreme",
+            "the latest date or largest number",
+            _extreme(max),
+            (1,),
+            max_args=8,
+        ),
+        Function(
+            "min",
+            ("value",),
+            "extreme",
+            "the earliest date or smallest number",
+            _extreme(min),
+            (1,),
+            max_args=8,
+        ),
+        Function("year", ("date",), "int", "the calendar year of a date", _year, (1,)),
+        Function(
+            "days_between",
+            ("date", "date"),
+            "int",
+            "calendar days from the first date to the second",
+            _days_between,
+            (-1, 1),
         ),
         Function(
             "workdays_between",
-            2,
-            2,
+            ("date", "date"),
+            "int",
             "working days strictly after the first date and strictly before the second",
             _workdays_between,
+            (-1, 1),
         ),
         Function(
             "workdays_without",
-            3,
-            3,
+            ("list", "date", "date"),
+            "list<date>",
             "working days from start to end (inclusive) on which no date of the list falls",
             _workdays_without,
+            (-1, -1, 1),
         ),
-        Function("without", 2, 2, "the items of the first list missing from the second", _without),
+        Function(
+            "without",
+            ("list", "list"),
+            "like-first",
+            "the items of the first list missing from the second",
+            _without,
+            (1, -1),
+        ),
         Function(
             "gaps",
-            4,
-            4,
+            ("list", "date", "date", "duration"),
+            "list<run>",
             "runs of days from start to end without a date of the list that exceed the interval",
             _gaps,
+            (-1, -1, 1, -1),
+        ),
+        Function(
+            "first_known",
+            ("value",),
+            "extreme",
+            "the first argument that is known (given, or computed from given facts)",
+            _first,
+            (None,),
+            max_args=8,
         ),
     )
 }

@@ -129,6 +129,8 @@ class RuleSet:
     repealed: tuple[Repealed, ...]
     params: tuple[tuple[str, n.Literal], ...]
     unchecked: tuple[tuple[n.Unchecked, str], ...]  # with the measure id it belongs to
+    definitions: Mapping[str, n.Define] = attrs.field(factory=dict)
+    presumptions: tuple[n.Presume, ...] = ()
 
     @property
     def id(self) -> str:
@@ -204,8 +206,50 @@ def _new_obligation(
     return Obligation(rule.name, (version,))
 
 
-def resolve(policies: Mapping[str, n.Policy], ruleset_id: str) -> RuleSet:
+def shared_scope(
+    chain: list[n.Policy], definitions: Mapping[str, n.Policy]
+) -> tuple[dict[str, n.Define], tuple[n.Presume, ...]]:
+    """Return the definitions and presumptions in force for the first policy of ``chain``.
+
+    ``chain`` runs from the policy to its root base. Each layer brings the definition files
+    it ``uses`` and then its own; a nearer layer's presumption of a fact replaces a farther
+    one's. The checks and the resolution both call this, so they cannot disagree.
+    """
+    defines: dict[str, n.Define] = {}
+    presumes: dict[tuple[str, str] | None, n.Presume] = {}
+    for policy in reversed(chain):
+        sources = [
+            definitions[str(f.value)] for f in policy.header.uses if str(f.value) in definitions
+        ]
+        for source in [*sources, policy]:
+            defines.update((d.name, d) for d in source.defines)
+            presumes.update((p.target, p) for p in source.presumes)
+    return defines, tuple(presumes.values())
+
+
+def policy_chain(policies: Mapping[str, n.Policy], ruleset_id: str) -> list[n.Policy]:
+    """Return the policy and its bases, nearest first, stopping at an unknown id or a cycle."""
+    out: list[n.Policy] = []
+    current = policies.get(ruleset_id)
+    while current is not None and current not in out:
+        out.append(current)
+        rel = current.header.relation
+        current = policies.get(rel[1]) if rel is not None else None
+    return out
+
+
+def resolve(
+    policies: Mapping[str, n.Policy],
+    ruleset_id: str,
+    definitions: Mapping[str, n.Policy] | None = None,
+) -> RuleSet:
     """Return the resolved rule set ``ruleset_id``; the policies are already checked."""
+    ruleset = _resolve(policies, ruleset_id)
+    defines, presumes = shared_scope(policy_chain(policies, ruleset_id), definitions or {})
+    return attrs.evolve(ruleset, definitions=defines, presumptions=presumes)
+
+
+def _resolve(policies: Mapping[str, n.Policy], ruleset_id: str) -> RuleSet:
     policy = policies[ruleset_id]
     measure = Measure.of(policy)
     own_params = {p.name: p for p in policy.params}
@@ -222,7 +266,7 @@ def resolve(policies: Mapping[str, n.Policy], ruleset_id: str) -> RuleSet:
         )
         return RuleSet(measure, (measure,), roots, (), params, own_unchecked)
 
-    base = resolve(policies, measure.base)
+    base = _resolve(policies, measure.base)
     params_map = dict(base.params)
     for p in policy.params:
         params_map[p.name] = p.value

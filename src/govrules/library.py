@@ -39,6 +39,7 @@ class Library:
     diagnostics: tuple[PolicyError, ...]
     calendars: tuple[YearSchedule, ...]
     own: frozenset[str] = frozenset()
+    definitions: Mapping[str, n.Policy] = attrs.field(factory=dict)
     cache: dict[object, object] = attrs.field(factory=dict, eq=False, repr=False)
     _resolved: dict[str, RuleSet] = attrs.field(factory=dict, eq=False, repr=False)
 
@@ -65,12 +66,13 @@ class Library:
                 f"unknown jurisdiction '{ruleset_id}'{hint} (rule sets: {known})"
             )
         if ruleset_id not in self._resolved:
-            self._resolved[ruleset_id] = resolve(self.policies, ruleset_id)
+            self._resolved[ruleset_id] = resolve(self.policies, ruleset_id, self.definitions)
         return self._resolved[ruleset_id]
 
 
 def _read_folder(folder: Traversable, label: str, inherit: Library | None = None) -> Library:
     policies: dict[str, n.Policy] = {}
+    definitions: dict[str, n.Policy] = {}
     diagnostics: list[PolicyError] = []
     entries = sorted(
         (e for e in folder.iterdir() if e.name.endswith(".rules") and e.is_file()),
@@ -93,8 +95,8 @@ def _read_folder(folder: Traversable, label: str, inherit: Library | None = None
         except PolicyError as err:
             diagnostics.append(err)
             continue
-        if policy.id in policies:
-            first = policies[policy.id]
+        if policy.id in policies or policy.id in definitions:
+            first = policies.get(policy.id) or definitions[policy.id]
             diagnostics.append(
                 diagnostic(
                     policy,
@@ -103,6 +105,9 @@ def _read_folder(folder: Traversable, label: str, inherit: Library | None = None
                     hint=f"also in {first.source.path}",
                 )
             )
+            continue
+        if policy.header.kind == "definitions":
+            definitions[policy.id] = policy
             continue
         policies[policy.id] = policy
     documents: dict[str, Document | None] = {}
@@ -142,20 +147,31 @@ def _read_folder(folder: Traversable, label: str, inherit: Library | None = None
                         hint="save the regulation's text as UTF-8 plain text",
                     )
                 )
-    ctx = Context(policies, documents, frozenset(refused))
     own = set(policies)
+    own_definitions = set(definitions)
     if inherit is not None:
         # A user folder may build on the bundled rule sets (e.g. a county variant within yunnan).
         policies = {**{k: v for k, v in inherit.policies.items() if k not in own}, **policies}
         documents = {**{k: v for k, v in inherit.documents.items() if k not in own}, **documents}
-        ctx = Context(policies, documents, frozenset(refused))
+        definitions = {**inherit.definitions, **definitions}
+    ctx = Context(policies, documents, frozenset(refused), definitions)
+    for pid in sorted(own_definitions):
+        diagnostics.extend(run_checks(ctx, definitions[pid]))
     for pid in sorted(own):
         diagnostics.extend(run_checks(ctx, policies[pid]))
     calendars: tuple[YearSchedule, ...] = ()
     cal_dir = folder.joinpath("calendar")
     if cal_dir.is_dir():
         calendars = load_calendar_dir(cal_dir)
-    return Library(label, policies, documents, tuple(diagnostics), calendars, own=frozenset(own))
+    return Library(
+        label,
+        policies,
+        documents,
+        tuple(diagnostics),
+        calendars,
+        own=frozenset(own),
+        definitions=definitions,
+    )
 
 
 def _not_utf8(path: str, err: UnicodeDecodeError) -> PolicyError:

@@ -112,7 +112,33 @@ class Unary:
     span: Span = attrs.field(eq=False)
 
 
-Expr = Number | Quantity | String | DateLit | Bool | Name | Field | Call | ListLit | Binary | Unary
+@attrs.frozen
+class Presumed:
+    """A fact read with a presumption: when the fact is absent, ``value`` stands in for it.
+
+    Not written by authors: the compiler wraps the fact paths that a ``presume`` names.
+    """
+
+    fact: Expr
+    value: Expr
+    reason: str
+    span: Span = attrs.field(eq=False)
+
+
+Expr = (
+    Number
+    | Quantity
+    | String
+    | DateLit
+    | Bool
+    | Name
+    | Field
+    | Call
+    | ListLit
+    | Binary
+    | Unary
+    | Presumed
+)
 Literal = Number | Quantity | String | DateLit | Bool | Name | ListLit
 
 # --- declarations ------------------------------------------------------------------
@@ -145,6 +171,12 @@ class Header:
     id: str
     fields: tuple[HeaderField, ...]
     span: Span = attrs.field(eq=False)
+    kind: str = "ruleset"  # or "definitions": a file of shared definitions
+
+    @property
+    def uses(self) -> tuple[HeaderField, ...]:
+        """Return the ``uses NAME`` lines: the definition files the rule set draws on."""
+        return tuple(f for f in self.fields if f.key == "uses")
 
     def get(self, key: str) -> HeaderField | None:
         """Return the field named ``key``, the last one if repeated."""
@@ -193,6 +225,53 @@ class Let:
 
 
 @attrs.frozen
+class Except:
+    """``except <claim> cites … "<what>"``: an exception a regulation grants to a rule.
+
+    It applies only when the facts claim it (the claim is true); an absent fact means not
+    claimed. When it applies, ``require`` and ``due`` replace the rule's own, or the subject
+    is exempt when ``require`` is None.
+    """
+
+    claim: Expr
+    cites: tuple[Citation, ...]
+    what: str
+    require: Expr | None
+    due: Expr | None
+    span: Span = attrs.field(eq=False)
+
+
+@attrs.frozen
+class Presume:
+    """``presume account.opened_by = unit because "…"``: a value for an absent fact."""
+
+    fact: Expr  # a Field: a subject name (or a definition's parameter) and a fact under it
+    value: Expr
+    reason: str
+    span: Span = attrs.field(eq=False)
+
+    @property
+    def target(self) -> tuple[str, str] | None:
+        """Return (root name, fact) that the presumption covers, e.g. ('account', 'opened_by')."""
+        if isinstance(self.fact, Field) and isinstance(self.fact.target, Name):
+            return self.fact.target.name, self.fact.name
+        return None
+
+
+@attrs.frozen
+class Define:
+    """``define name(a, b) { value … }``: a concept written once and called by rules."""
+
+    name: str
+    params: tuple[str, ...]
+    value: Expr | None
+    presumes: tuple[Presume, ...]
+    notes: tuple[str, ...]
+    span: Span = attrs.field(eq=False)
+    name_span: Span = attrs.field(eq=False)
+
+
+@attrs.frozen
 class Rule:
     """A rule, or (``override=True``) the clauses a child layer replaces in a base rule."""
 
@@ -210,6 +289,8 @@ class Rule:
     notes: tuple[str, ...]
     span: Span = attrs.field(eq=False)
     name_span: Span = attrs.field(eq=False)
+    due: Expr | None = None
+    exceptions: tuple[Except, ...] | None = None
 
 
 @attrs.frozen
@@ -258,6 +339,9 @@ class Expect:
     outcome: str
     mentions: tuple[str, ...]
     span: Span = attrs.field(eq=False)
+    missing: tuple[str, ...] | None = None  # the exact missing facts, when the example says
+    presumed: tuple[str, ...] | None = None
+    due: dt.date | None = None
 
 
 @attrs.frozen
@@ -285,6 +369,8 @@ class Policy:
     unchecked: tuple[Unchecked, ...]
     examples: tuple[Example, ...]
     overlaps: tuple[Overlap, ...] = ()
+    presumes: tuple[Presume, ...] = ()
+    defines: tuple[Define, ...] = ()
 
     @property
     def id(self) -> str:
@@ -294,15 +380,30 @@ class Policy:
 
 def names_in(rule: Rule) -> set[str]:
     """Return every bare name the rule's expressions mention."""
-    exprs: list[Expr] = [*(rule.when or ()), *(rule.requires or ()), *(x.expr for x in rule.lets)]
-    if rule.governing is not None:
-        exprs.append(rule.governing)
+    exprs = list(rule_exprs(rule))
     found: set[str] = set()
     for expr in exprs:
         for node in walk(expr):
             if isinstance(node, Name):
                 found.add(node.name)
     return found
+
+
+def rule_exprs(rule: Rule) -> Iterator[Expr]:
+    """Yield every top-level expression of a rule: date, conditions, lets, requirements."""
+    if rule.governing is not None:
+        yield rule.governing
+    yield from rule.when or ()
+    yield from (x.expr for x in rule.lets)
+    yield from rule.requires or ()
+    if rule.due is not None:
+        yield rule.due
+    for x in rule.exceptions or ():
+        yield x.claim
+        if x.require is not None:
+            yield x.require
+        if x.due is not None:
+            yield x.due
 
 
 def walk(expr: Expr) -> Iterator[Expr]:
@@ -321,3 +422,6 @@ def walk(expr: Expr) -> Iterator[Expr]:
         yield from walk(expr.right)
     elif isinstance(expr, Unary):
         yield from walk(expr.operand)
+    elif isinstance(expr, Presumed):
+        yield from walk(expr.fact)
+        yield from walk(expr.value)

@@ -49,7 +49,8 @@ _TERMINAL_WORDS = {
     "NUMBER": "a number",
     "ARTICLE": "an article such as 第十七条 or 第十七条第一款",
     "UNIT": "a unit (workdays, days, months, years)",
-    "OUTCOME": "an outcome (compliant, violation, not_applicable, undetermined)",
+    "OUTCOME": "an outcome (compliant, violation, not_applicable, undetermined, pending)",
+    "HEADER_KIND": "'ruleset' or 'definitions'",
     "COMPARATOR": "a comparison (<, <=, ==, !=, >=, >)",
     "UNKNOWN": "'unknown'",
     "TRUE": "'true'",
@@ -69,6 +70,7 @@ _HEADER_KEYS = (
     "text",
     "adapts",
     "within",
+    "uses",
     "note",
 )
 _CLAUSE_KEYS = (
@@ -79,10 +81,23 @@ _CLAUSE_KEYS = (
     "when",
     "let",
     "require",
+    "due",
+    "except",
     "explain",
     "note",
 )
-_ITEM_KEYS = ("param", "rule", "override", "repeal", "renumber", "unchecked", "overlap", "example")
+_ITEM_KEYS = (
+    "param",
+    "rule",
+    "override",
+    "repeal",
+    "renumber",
+    "unchecked",
+    "overlap",
+    "presume",
+    "define",
+    "example",
+)
 _EXAMPLE_KEYS = ("on", "jurisdiction", "facts", "expect")
 _LINE_GROUPS = (
     (_HEADER_KEYS, "a header line"),
@@ -146,7 +161,7 @@ def _open_blocks(stack: list[Any]) -> list[_Block]:
         keyword, named = window[-2:]
         if value.type == "LBRACE":
             kinds = {
-                "RULESET": "rule set",
+                "HEADER_KIND": "rule set",
                 "RULE": "rule",
                 "OVERRIDE": "override",
                 "EXAMPLE": "example",
@@ -225,7 +240,7 @@ def _after(stack: list[Any]) -> str:
     prev = stack[-2] if len(stack) > 1 and isinstance(stack[-2], Token) else None
     if last.type == "NAME" and prev is not None:
         kinds = {
-            "RULESET": f"rule set id '{last}'",
+            "HEADER_KIND": f"rule set id '{last}'",
             "RULE": f"rule name '{last}'",
             "OVERRIDE": f"'override {last}'",
             "PARAM": f"parameter name '{last}'",
@@ -260,7 +275,7 @@ def _token_hint(
 ) -> str | None:
     """Return advice for the usual causes of an unexpected token."""
     words = {_word(t) for t in expected}
-    if words == {"ruleset"}:
+    if words == {"HEADER_KIND"}:
         return 'a policy file begins with its header: ruleset ID { title "…" … }'
     if token.type == "$END":
         if blocks:
@@ -371,7 +386,7 @@ def _syntax_error(source: Source, err: UnexpectedInput) -> PolicyError:
         token = err.token
         expected = _acceptable(err, set(err.expected))
         wanted, lines_kind = _wanted(expected, blocks)
-        if token.type == "$END" and expected == {"RULESET"}:
+        if token.type == "$END" and expected == {"HEADER_KIND"}:
             message = "expected 'ruleset' at the start of the file, found the end of the file"
         elif token.type == "$END":
             # The end token borrows the position of the last token: point just after it.
@@ -383,7 +398,7 @@ def _syntax_error(source: Source, err: UnexpectedInput) -> PolicyError:
         else:
             width = len(str(token.value).split("\n")[0]) or 1
             message = f"expected {wanted}"
-            if expected == {"RULESET"}:
+            if expected == {"HEADER_KIND"}:
                 message += " at the start of the file"
             elif not lines_kind:
                 message += _after(stack)
@@ -587,6 +602,7 @@ class _Build(Transformer[Token, Any]):
     h_adapts = _header_field("adapts")
     h_within = _header_field("within")
     h_note = _header_field("note")
+    h_uses = _header_field("uses")
 
     @v_args(inline=True)
     def date_or_unknown(self, tok: Token) -> tuple[dt.date | None, Token]:
@@ -594,7 +610,8 @@ class _Build(Transformer[Token, Any]):
 
     @v_args(meta=True)
     def header(self, meta: Meta, children: list[Any]) -> n.Header:
-        return n.Header(str(children[0]), tuple(children[1:]), self._span(meta))
+        kind, name, *fields = children
+        return n.Header(str(name), tuple(fields), self._span(meta), kind=str(kind))
 
     # items ----------------------------------------------------------------------------
     @v_args(inline=True, meta=True)
@@ -626,12 +643,81 @@ class _Build(Transformer[Token, Any]):
     c_require = _clause("require")
     c_explain = _clause("explain")
     c_note = _clause("note")
+    c_due = _clause("due")
+
+    @v_args(meta=True)
+    def c_except(self, meta: Meta, children: list[Any]) -> tuple[str, Any, Span]:
+        claim, cites, what, *tail = children
+        parts = dict(tail)
+        span = self._span(meta)
+        exc = n.Except(
+            claim, cites, _unquote(str(what)), parts.get("require"), parts.get("due"), span
+        )
+        return "except", [exc], span
+
+    @v_args(inline=True)
+    def x_require(self, expr: n.Expr) -> tuple[str, n.Expr]:
+        return "require", expr
+
+    @v_args(inline=True)
+    def x_due(self, expr: n.Expr) -> tuple[str, n.Expr]:
+        return "due", expr
+
+    @v_args(inline=True, meta=True)
+    def presume(self, meta: Meta, fact: n.Expr, value: n.Expr, reason: Token) -> n.Presume:
+        return n.Presume(fact, value, _unquote(str(reason)), self._span(meta))
+
+    @v_args(inline=True, meta=True)
+    def d_presume(self, meta: Meta, fact: n.Expr, value: n.Expr, reason: Token) -> Any:
+        return "presume", n.Presume(fact, value, _unquote(str(reason)), self._span(meta))
+
+    @v_args(inline=True)
+    def d_value(self, expr: n.Expr) -> tuple[str, Any]:
+        return "value", expr
+
+    @v_args(inline=True)
+    def d_note(self, tok: Token) -> tuple[str, Any]:
+        return "note", _unquote(str(tok))
+
+    @v_args(meta=True)
+    def define(self, meta: Meta, children: list[Any]) -> n.Define:
+        names = [c for c in children if isinstance(c, Token)]
+        clauses = [c for c in children if isinstance(c, tuple)]
+        value = None
+        presumes: list[n.Presume] = []
+        notes: list[str] = []
+        for key, item in clauses:
+            if key == "value":
+                if value is not None:
+                    self.problems.append(
+                        (
+                            names[0],
+                            f"definition '{names[0]}' has two `value` lines",
+                            "a definition has one value; combine them with `and`/`or`",
+                        )
+                    )
+                value = item
+            elif key == "presume":
+                presumes.append(item)
+            else:
+                notes.append(item)
+        return n.Define(
+            str(names[0]),
+            tuple(str(t) for t in names[1:]),
+            value,
+            tuple(presumes),
+            tuple(notes),
+            self._span(meta),
+            self._span(names[0]),
+        )
 
     def _rule(self, meta: Meta, children: list[Any], override: bool) -> n.Rule:
         name_tok: Token = children[0]
         title = subject = explain = governing = None
         subject_span = None
         cites: list[n.Citation] | None = None
+        due: n.Expr | None = None
+        exceptions: list[n.Except] | None = None
         when: list[n.Expr] | None = None
         requires: list[n.Expr] | None = None
         lets: list[n.Let] = []
@@ -655,6 +741,10 @@ class _Build(Transformer[Token, Any]):
                 explain = n.String(_unquote(str(args[0])), self._span(args[0]))
             elif key == "note":
                 notes.append(_unquote(str(args[0])))
+            elif key == "due":
+                due = args[0]
+            elif key == "except":
+                exceptions = [*(exceptions or []), args[0]]
         return n.Rule(
             name=str(name_tok),
             override=override,
@@ -670,6 +760,8 @@ class _Build(Transformer[Token, Any]):
             notes=tuple(notes),
             span=self._span(meta),
             name_span=self._span(name_tok),
+            due=due,
+            exceptions=None if exceptions is None else tuple(exceptions),
         )
 
     @v_args(meta=True)
@@ -727,19 +819,34 @@ class _Build(Transformer[Token, Any]):
 
     @v_args(meta=True)
     def e_expect(self, meta: Meta, children: list[Any]) -> tuple[str, Any, Span]:
-        subject, rule, outcome, *mentions = children
+        subject, rule, outcome, *details = children
+        mentions = tuple(d for d in details if isinstance(d, str))
+        extra: dict[str, Any] = dict(d for d in details if isinstance(d, tuple))
         expect = n.Expect(
             _unquote(str(subject)),
             str(rule),
             str(outcome),
-            tuple(mentions),
+            mentions,
             self._span(meta),
+            missing=extra.get("missing"),
+            presumed=extra.get("presumed"),
+            due=extra.get("due"),
         )
         return "expect", expect, self._span(meta)
 
     @v_args(inline=True)
     def mention(self, tok: Token) -> str:
         return _unquote(str(tok))
+
+    def expect_missing(self, toks: list[Token]) -> tuple[str, tuple[str, ...]]:
+        return "missing", tuple(_unquote(str(t)) for t in toks)
+
+    def expect_presumed(self, toks: list[Token]) -> tuple[str, tuple[str, ...]]:
+        return "presumed", tuple(_unquote(str(t)) for t in toks)
+
+    @v_args(inline=True)
+    def expect_due(self, tok: Token) -> tuple[str, dt.date]:
+        return "due", self._date(tok)
 
     @v_args(meta=True)
     def example(self, meta: Meta, children: list[Any]) -> n.Example:
@@ -857,7 +964,7 @@ def _date_problem(text: str) -> str:
 
 def _assemble(source: Source, header: n.Header, items: Iterable[Any]) -> n.Policy:
     params, rules, repeals, renumbers, unchecked, examples = [], [], [], [], [], []
-    overlaps = []
+    overlaps, presumes, defines = [], [], []
     for item in items:
         if isinstance(item, n.Param):
             params.append(item)
@@ -873,6 +980,10 @@ def _assemble(source: Source, header: n.Header, items: Iterable[Any]) -> n.Polic
             examples.append(item)
         elif isinstance(item, n.Overlap):
             overlaps.append(item)
+        elif isinstance(item, n.Presume):
+            presumes.append(item)
+        elif isinstance(item, n.Define):
+            defines.append(item)
         else:  # every declaration of the grammar has a node; nothing is dropped silently
             raise TypeError(f"unexpected declaration {item!r}")
     return n.Policy(
@@ -885,4 +996,6 @@ def _assemble(source: Source, header: n.Header, items: Iterable[Any]) -> n.Polic
         tuple(unchecked),
         tuple(examples),
         tuple(overlaps),
+        tuple(presumes),
+        tuple(defines),
     )

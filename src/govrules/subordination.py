@@ -16,6 +16,7 @@ from typing import Any
 import attrs
 
 from govrules import nodes as n
+from govrules.functions import FUNCTIONS
 
 HOLE = "$hole"
 Sign = int | None  # +1 grows with the hole, -1 shrinks, 0 independent, None unknown
@@ -30,6 +31,12 @@ def _combine(*signs: Sign) -> Sign:
 
 def _neg(s: Sign) -> Sign:
     return None if s is None else -s
+
+
+def _times(a: Sign, b: Sign) -> Sign:
+    if a == 0:
+        return 0
+    return None if a is None or b is None else a * b
 
 
 @attrs.frozen
@@ -61,14 +68,12 @@ class Analysis:
                 return _combine(a, _neg(b))
             return 0 if a == b == 0 else None
         if isinstance(e, n.Call):
+            fn = FUNCTIONS.get(e.function)
             args = [self.sign(a) for a in e.args]
-            if e.function in ("workdays_between", "days_between"):
-                return _combine(_neg(args[0]), args[1])
-            if e.function in ("max", "min"):
-                return _combine(*args)
-            if e.function == "gaps" and len(args) == 4 and args[:3] == [0, 0, 0]:
-                return _neg(args[3])  # a longer interval reports fewer runs
-            return 0 if all(a == 0 for a in args) else None
+            if fn is None:
+                return 0 if all(a == 0 for a in args) else None
+            # The registry says how the result moves with each argument.
+            return _combine(*(_times(a, fn.sign(i)) for i, a in enumerate(args)))
         if isinstance(e, n.Unary):
             return 0 if self.sign(e.operand) == 0 else None
         return None

@@ -16,6 +16,7 @@ class Outcome(str, enum.Enum):
     VIOLATION = "violation"
     NOT_APPLICABLE = "not_applicable"
     UNDETERMINED = "undetermined"
+    PENDING = "pending"
 
     def __str__(self) -> str:
         return self.value
@@ -31,6 +32,7 @@ _CHINESE = {
     Outcome.VIOLATION: "违反",
     Outcome.NOT_APPLICABLE: "不适用",
     Outcome.UNDETERMINED: "无法判定",
+    Outcome.PENDING: "期限未届满",
 }
 
 
@@ -81,6 +83,9 @@ class Verdict:
     measure: str = ""
     governing_date: dt.date | None = None
     trace: tuple[Step, ...] = ()
+    due: dt.date | None = None  # the deadline a deadline duty computed, whatever the outcome
+    presumed: tuple[str, ...] = ()  # facts a presumption stood in for (推定)
+    unclaimed: tuple[str, ...] = ()  # exceptions the regulation grants that the facts do not claim
 
     def to_dict(self) -> dict[str, Any]:
         """Return plain JSON-serialisable data (dates as ISO strings)."""
@@ -91,11 +96,26 @@ class Verdict:
             "citations": [c.to_dict() for c in self.citations],
             "explanation": self.explanation,
             "missing": list(self.missing),
+            "due": None if self.due is None else self.due.isoformat(),
+            "presumed": list(self.presumed),
+            "unclaimed": list(self.unclaimed),
             "obligation": self.obligation,
             "measure": self.measure,
             "governing_date": None if self.governing_date is None else str(self.governing_date),
             "trace": [s.to_dict() for s in self.trace],
         }
+
+
+@attrs.frozen
+class NotAdopted:
+    """An obligation of a base that a rule set adapting it does not carry, and why."""
+
+    rule: str  # qualified in the base, e.g. yunnan.filing_deadline
+    reason: str  # Chinese, naming the articles
+
+    def to_dict(self) -> dict[str, str]:
+        """Return plain JSON-serialisable data."""
+        return {"rule": self.rule, "reason": self.reason}
 
 
 @attrs.frozen
@@ -105,11 +125,19 @@ class Decision:
     jurisdiction: str
     on: dt.date
     verdicts: tuple[Verdict, ...]
+    not_adopted: tuple[NotAdopted, ...] = ()
+    unused_facts: tuple[str, ...] = ()  # given facts that no rule in force reads
+    calendar_gaps: tuple[int, ...] = ()  # years the working-day calendar lacked
 
     @property
     def violations(self) -> tuple[Verdict, ...]:
         """Return the verdicts whose outcome is a violation."""
         return tuple(v for v in self.verdicts if v.outcome is Outcome.VIOLATION)
+
+    @property
+    def pending(self) -> tuple[Verdict, ...]:
+        """Return the duties whose deadline has not yet passed and that are not shown as done."""
+        return tuple(v for v in self.verdicts if v.outcome is Outcome.PENDING)
 
     def for_subject(self, subject: str) -> tuple[Verdict, ...]:
         """Return the verdicts about one subject, e.g. ``accounts[0].events[0]``."""
@@ -121,4 +149,7 @@ class Decision:
             "jurisdiction": self.jurisdiction,
             "on": self.on.isoformat(),
             "verdicts": [v.to_dict() for v in self.verdicts],
+            "not_adopted": [x.to_dict() for x in self.not_adopted],
+            "unused_facts": list(self.unused_facts),
+            "calendar_gaps": list(self.calendar_gaps),
         }

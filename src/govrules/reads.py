@@ -1,0 +1,132 @@
+"""Which facts a rule set reads, and which given facts none of its rules read.
+
+A reader who gives ``website.offline`` to a rule set that has no rule about websites must be
+told so, not left to take silence for compliance: ``Decision.unused_facts`` lists such
+facts. The paths a rule set reads are found once from its rules, without evaluating them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from govrules import nodes as n
+from govrules.facts import GLOBAL_ROOTS, LABELS, SUBJECTS
+from govrules.layers import RuleSet
+
+Pattern = tuple[str, ...]  # a fact path without list indexes: ("accounts", "events", "date")
+
+
+class _Reader:
+    """Walks expressions, noting every fact path they reach."""
+
+    def __init__(self, definitions: Mapping[str, n.Define]) -> None:
+        self.definitions = definitions
+        self.found: set[Pattern] = set()
+        self._inside: set[str] = set()  # definitions being walked: no endless recursion
+
+    def walk(self, e: n.Expr, scope: dict[str, Pattern]) -> Pattern | None:
+        """Return the fact path ``e`` denotes (None if it is no fact), noting what it reads."""
+        if isinstance(e, n.Name):
+            found = scope.get(e.name)
+            if found is not None:
+                self.found.add(found)
+            return found
+        if isinstance(e, n.Field):
+            target = self.walk(e.target, scope)
+            if target is None:
+                return None
+            path = (*target, e.name)
+            self.found.add(path)
+            return path
+        if isinstance(e, n.Binary):
+            left = self.walk(e.left, scope)
+            if e.op == "where":
+                inner = dict(scope)
+                if left is not None:
+                    inner["each"] = left
+                self.walk(e.right, inner)
+                return left
+            self.walk(e.right, scope)
+            return None
+        if isinstance(e, n.Unary):
+            self.walk(e.operand, scope)
+            return None
+        if isinstance(e, n.ListLit):
+            for item in e.items:
+                self.walk(item, scope)
+            return None
+        if isinstance(e, n.Call):
+            args = [self.walk(a, scope) for a in e.args]
+            d = self.definitions.get(e.function)
+            if d is not None and d.name not in self._inside and d.value is not None:
+                self._inside.add(d.name)
+                inner = {p: a for p, a in zip(d.params, args, strict=False) if a is not None}
+                self.walk(d.value, inner)
+                for p in d.presumes:
+                    self.walk(p.value, inner)
+                self._inside.discard(d.name)
+            return None
+        if isinstance(e, n.Presumed):
+            self.walk(e.value, scope)
+            return self.walk(e.fact, scope)
+        return None
+
+
+def _scope(subject: str) -> dict[str, Pattern]:
+    scope: dict[str, Pattern] = {root: (root,) for root in GLOBAL_ROOTS}
+    for name, path in SUBJECTS[subject].binds if subject in SUBJECTS else ():
+        scope[name] = path
+    return scope
+
+
+def fact_reads(ruleset: RuleSet) -> frozenset[Pattern]:
+    """Return every fact path the rule set's rules (any version) and presumptions read."""
+    reader = _Reader(ruleset.definitions)
+    for ob in ruleset.obligations:
+        for version in ob.versions:
+            rule = version.rule
+            subject = rule.subject or "unit"
+            scope = _scope(subject)
+            if SUBJECTS.get(subject) is not None and SUBJECTS[subject].path:
+                reader.found.add(SUBJECTS[subject].path)
+            for expr in (rule.governing,) if rule.governing is not None else ():
+                reader.walk(expr, scope)
+            for expr in rule.when or ():
+                reader.walk(expr, scope)
+            for let in rule.lets:
+                found = reader.walk(let.expr, scope)
+                if found is not None:
+                    scope[let.name] = found
+            for expr in n.rule_exprs(rule):
+                reader.walk(expr, scope)
+    every = _scope("event") | _scope("offline") | _scope("column") | _scope("objection")
+    every |= _scope("disclosure")
+    for p in ruleset.presumptions:
+        reader.walk(p.fact, every)
+        reader.walk(p.value, every)
+    return frozenset(reader.found)
+
+
+def unused_facts(data: Mapping[str, Any], reads: frozenset[Pattern]) -> tuple[str, ...]:
+    """Return the given facts that no path in ``reads`` reaches, each as short as given."""
+    prefixes = {p[:i] for p in reads for i in range(1, len(p) + 1)}
+    out: list[str] = []
+
+    def visit(value: Any, pattern: Pattern, path: str) -> None:
+        if isinstance(value, dict):
+            for key, child in value.items():
+                here = (*pattern, key)
+                where = f"{path}.{key}" if path else key
+                if key in LABELS and pattern:
+                    continue
+                if here not in prefixes:
+                    out.append(where)
+                    continue
+                visit(child, here, where)
+        elif isinstance(value, tuple | list):
+            for i, item in enumerate(value):
+                visit(item, pattern, f"{path}[{i}]")
+
+    visit(data, (), "")
+    return tuple(out)
