@@ -1097,7 +1097,7 @@ def check_examples(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
             )
         if ex.jurisdiction not in (None, policy.id):
             continue
-        if not ex.expects:
+        if not ex.expects and ex.unused is None and ex.not_adopted is None:
             yield diagnostic(
                 policy,
                 ex.span,

@@ -238,10 +238,10 @@ def cmd_test(args: argparse.Namespace) -> int:
         if result.passed:
             passed += 1
             if args.verbose:
-                print(f"PASS {result.policy}: {result.example} [{result.expect.rule}]")
+                print(f"PASS {result.policy}: {result.example} [{result.label}]")
         else:
             failed += 1
-            print(f"FAIL {result.where}: {result.example} [{result.expect.rule}]")
+            print(f"FAIL {result.where}: {result.example} [{result.label}]")
             print(f"     {result.detail}")
     print(f"{passed} passed, {failed} failed")
     return EXIT_VIOLATIONS if failed else EXIT_OK

@@ -162,6 +162,8 @@ def merge(base: n.Rule, override: n.Rule) -> n.Rule:
         lets=tuple(lets.values()),
         requires=override.requires if override.requires is not None else base.requires,
         explain=override.explain if override.explain is not None else base.explain,
+        due=override.due if override.due is not None else base.due,
+        exceptions=override.exceptions if override.exceptions is not None else base.exceptions,
         notes=base.notes + override.notes,
         span=override.span,
         name_span=override.name_span,
@@ -183,6 +185,17 @@ def renumber(
         text_label = label(target.article, paragraph, item)
         moved.append(n.Citation(target.article, paragraph, item, text_label, target.span))
     return tuple(moved), tuple(unmapped)
+
+
+def _renumber_exceptions(
+    exceptions: tuple[n.Except, ...], mapping: Mapping[int, n.Citation]
+) -> tuple[n.Except, ...]:
+    """Return inherited exceptions citing the adapting text's own articles where it maps them."""
+    out = []
+    for x in exceptions:
+        moved, unmapped = renumber(x.cites, mapping)
+        out.append(attrs.evolve(x, cites=moved + unmapped) if moved else x)
+    return tuple(out)
 
 
 def _new_obligation(
@@ -307,6 +320,8 @@ def _resolve(policies: Mapping[str, n.Policy], ruleset_id: str) -> RuleSet:
             obligations.append(ob)
             continue
         rule = last.rule if override is None else merge(last.rule, override)
+        if adapts and rule.exceptions:
+            rule = attrs.evolve(rule, exceptions=_renumber_exceptions(rule.exceptions, mapping))
         if override is not None and override.cites is not None:
             cites = override.cites
         elif changed and any(own_params[c].cites for c in changed):

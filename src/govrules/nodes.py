@@ -354,6 +354,9 @@ class Example:
     facts: object
     expects: tuple[Expect, ...]
     span: Span = attrs.field(eq=False)
+    # The decision's notes, when the example states them: exactly these paths and rules.
+    unused: tuple[str, ...] | None = None
+    not_adopted: tuple[str, ...] | None = None
 
 
 @attrs.frozen

@@ -98,7 +98,7 @@ _ITEM_KEYS = (
     "define",
     "example",
 )
-_EXAMPLE_KEYS = ("on", "jurisdiction", "facts", "expect")
+_EXAMPLE_KEYS = ("on", "jurisdiction", "facts", "expect", "unused", "not_adopted")
 _LINE_GROUPS = (
     (_HEADER_KEYS, "a header line"),
     (_CLAUSE_KEYS, "a clause"),
@@ -818,6 +818,14 @@ class _Build(Transformer[Token, Any]):
         return "facts", obj, self._span(meta)
 
     @v_args(meta=True)
+    def e_unused(self, meta: Meta, toks: list[Token]) -> tuple[str, Any, Span]:
+        return "unused", tuple(_unquote(str(t)) for t in toks), self._span(meta)
+
+    @v_args(meta=True)
+    def e_not_adopted(self, meta: Meta, toks: list[Token]) -> tuple[str, Any, Span]:
+        return "not_adopted", tuple(_unquote(str(t)) for t in toks), self._span(meta)
+
+    @v_args(meta=True)
     def e_expect(self, meta: Meta, children: list[Any]) -> tuple[str, Any, Span]:
         subject, rule, outcome, *details = children
         mentions = tuple(d for d in details if isinstance(d, str))
@@ -855,8 +863,11 @@ class _Build(Transformer[Token, Any]):
         jurisdiction = None
         facts: object = {}
         expects: list[n.Expect] = []
+        notes: dict[str, tuple[str, ...]] = {}
         for key, value, _span in children[1:]:
-            if key == "on":
+            if key in ("unused", "not_adopted"):
+                notes[key] = value
+            elif key == "on":
                 on = value
             elif key == "jurisdiction":
                 jurisdiction = value
@@ -864,7 +875,16 @@ class _Build(Transformer[Token, Any]):
                 facts = value
             elif key == "expect":
                 expects.append(value)
-        return n.Example(name, on, jurisdiction, facts, tuple(expects), self._span(meta))
+        return n.Example(
+            name,
+            on,
+            jurisdiction,
+            facts,
+            tuple(expects),
+            self._span(meta),
+            unused=notes.get("unused"),
+            not_adopted=notes.get("not_adopted"),
+        )
 
     def start(self, children: list[Any]) -> list[Any]:
         return children
