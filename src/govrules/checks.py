@@ -643,6 +643,8 @@ class Typer:
             return Ty("int")
         if fn.result == "date":
             return Ty("date")
+        if fn.result == "bool":
+            return Ty("bool")
         if fn.result.startswith("list<"):
             return Ty("list", item=Ty(fn.result[5:-1]))
         if fn.result == "like-first" and args:

@@ -370,6 +370,9 @@ class Compiler:
         args = tuple(self.expr(a) for a in e.args)
         if e.function == "first_known":
             return _first_known(args)
+        if e.function == "claimed":
+            (claim,) = args
+            return lambda env: claim(env) is True
         impl = fn.impl
         name = e.function
 

@@ -366,6 +366,8 @@ def _verdict(
     text += body
     if finding.applied is not None:
         text += f"；适用例外：{_except_label(finding.applied)}"
+        if finding.applied.require is None:
+            text += "，免于本项要求"
     due = finding.due
     if outcome is Outcome.PENDING and due is not None:
         text += f"；期限{due}尚未届满（评价日{on}），事实未显示已完成"

@@ -72,14 +72,22 @@ def check_notes(decision: Decision, example: n.Example) -> Iterator[tuple[str, b
     if example.unused is not None:
         got = sorted(decision.unused_facts)
         ok = sorted(example.unused) == got
-        yield "unused", ok, f"unused facts {got}" if ok else (
-            f"expected unused facts {sorted(example.unused)}, found {got}"
+        yield (
+            "unused",
+            ok,
+            f"unused facts {got}"
+            if ok
+            else (f"expected unused facts {sorted(example.unused)}, found {got}"),
         )
     if example.not_adopted is not None:
         rules = sorted(x.rule for x in decision.not_adopted)
         ok = sorted(example.not_adopted) == rules
-        yield "not_adopted", ok, f"not adopted {rules}" if ok else (
-            f"expected not adopted {sorted(example.not_adopted)}, found {rules}"
+        yield (
+            "not_adopted",
+            ok,
+            f"not adopted {rules}"
+            if ok
+            else (f"expected not adopted {sorted(example.not_adopted)}, found {rules}"),
         )
 
 

@@ -128,6 +128,7 @@ SCHEMA: Field = _object(
         ),
         _enum("level", "province", "prefecture", "county", "township"),
         _bool("own_website"),
+        _bool("vertical_rules"),
     ),
     _objects(
         "accounts",

@@ -138,6 +138,11 @@ def _gaps(
     return tuple(runs)
 
 
+def _claimed(_cal: WorkdayCalendar, value: Any) -> bool:
+    # Evaluation passes an absent fact as False (see compiler.call): absent means not claimed.
+    return value is True
+
+
 def _first(_cal: WorkdayCalendar, *args: Any) -> Any:
     # Evaluation hands over only the known arguments (see compiler.call); the first wins.
     return args[0] if args else None
@@ -212,6 +217,14 @@ FUNCTIONS: dict[str, Function] = {
             "runs of days from start to end without a date of the list that exceed the interval",
             _gaps,
             (-1, -1, 1, -1),
+        ),
+        Function(
+            "claimed",
+            ("value",),
+            "bool",
+            "true only when the fact is given and true: an exception is claimed, absent is not",
+            _claimed,
+            (1,),
         ),
         Function(
             "first_known",
