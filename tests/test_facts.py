@@ -310,7 +310,7 @@ def test_unknown_key_without_near_match_lists_known_facts() -> None:
     """With no close match, the error lists the facts known at that place."""
     error = error_of({"unit": {"colour": "red"}})
     assert error.path == "unit.colour"
-    assert error.hint == "known facts here: name, kind, level, own_website"
+    assert error.hint == "known facts here: name, kind, level, own_website, vertical_rules"
 
 
 def test_non_string_key_is_rejected() -> None:

@@ -265,7 +265,12 @@ class Compiler:
         if isinstance(e, n.Unary):
             return self.unary(e)
         if isinstance(e, n.Presumed):
-            return self.presumed(self.expr(e.fact), self.expr(e.value), e.reason)
+            return self.presumed(
+                self.expr(e.fact),
+                self.expr(e.value),
+                e.reason,
+                self.expr(e.when) if e.when is not None else None,
+            )
         return self.binary(e)
 
     def field_expr(self, e: n.Field) -> Fn:
@@ -280,6 +285,7 @@ class Compiler:
                 self.lookup(root, keys[:1]),
                 self.presumed_value(root, presumption),
                 presumption.reason,
+                self.expr(presumption.when) if presumption.when is not None else None,
             )
             if len(keys) == 1:
                 return head
@@ -321,13 +327,21 @@ class Compiler:
         return self.expr(value)
 
     @staticmethod
-    def presumed(fact: Fn, value: Fn, reason: str) -> Fn:
-        """Return a closure that reads ``fact`` and, when it is absent, presumes ``value``."""
+    def presumed(fact: Fn, value: Fn, reason: str, when: Fn | None = None) -> Fn:
+        """Return a closure that reads ``fact`` and, when it is absent, presumes ``value``.
+
+        With ``when``, the presumption holds only where that is true; elsewhere the fact
+        stays unknown.
+        """
 
         def read(env: Env) -> Any:
             got = fact(env)
             if not isinstance(got, Missing) or not got.paths:
                 return got
+            if when is not None:
+                holds = when(env)
+                if holds is not True:
+                    return logic.unknown(got, holds if isinstance(holds, Missing) else None)
             instead = value(env)
             if isinstance(instead, Missing):
                 return logic.unknown(got, instead)

@@ -123,6 +123,7 @@ class Presumed:
     value: Expr
     reason: str
     span: Span = attrs.field(eq=False)
+    when: Expr | None = None
 
 
 Expr = (
@@ -249,6 +250,7 @@ class Presume:
     value: Expr
     reason: str
     span: Span = attrs.field(eq=False)
+    when: Expr | None = None  # the presumption holds only where this is true
 
     @property
     def target(self) -> tuple[str, str] | None:
@@ -428,3 +430,5 @@ def walk(expr: Expr) -> Iterator[Expr]:
     elif isinstance(expr, Presumed):
         yield from walk(expr.fact)
         yield from walk(expr.value)
+        if expr.when is not None:
+            yield from walk(expr.when)

@@ -663,13 +663,19 @@ class _Build(Transformer[Token, Any]):
     def x_due(self, expr: n.Expr) -> tuple[str, n.Expr]:
         return "due", expr
 
-    @v_args(inline=True, meta=True)
-    def presume(self, meta: Meta, fact: n.Expr, value: n.Expr, reason: Token) -> n.Presume:
-        return n.Presume(fact, value, _unquote(str(reason)), self._span(meta))
+    @v_args(meta=True)
+    def presume(self, meta: Meta, children: list[Any]) -> n.Presume:
+        fact, value, *rest = children
+        when = rest[0][1] if len(rest) == 2 else None
+        return n.Presume(fact, value, _unquote(str(rest[-1])), self._span(meta), when)
 
-    @v_args(inline=True, meta=True)
-    def d_presume(self, meta: Meta, fact: n.Expr, value: n.Expr, reason: Token) -> Any:
-        return "presume", n.Presume(fact, value, _unquote(str(reason)), self._span(meta))
+    @v_args(meta=True)
+    def d_presume(self, meta: Meta, children: list[Any]) -> Any:
+        return "presume", self.presume(meta, children)  # type: ignore[call-arg]
+
+    @v_args(inline=True)
+    def presume_when(self, expr: n.Expr) -> tuple[str, n.Expr]:
+        return "when", expr
 
     @v_args(inline=True)
     def d_value(self, expr: n.Expr) -> tuple[str, Any]:
