@@ -41,7 +41,7 @@ def test_an_approved_and_announced_spell_is_compliant_whether_or_not_force_majeu
 
 
 def test_an_unapproved_spell_without_a_claim_is_a_violation_naming_the_exception() -> None:
-    """Not approved, force majeure not given: a violation that says the exception was not claimed."""
+    """Not approved, force majeure not given: a violation saying the exception was not claimed."""
     facts = {"website": {"offline": [{"start": "2024-06-03", "end": "2024-06-05",
                                       "approved": False, "announced": True}]}}  # fmt: skip
     v = one(

@@ -671,7 +671,7 @@ class _Build(Transformer[Token, Any]):
 
     @v_args(meta=True)
     def d_presume(self, meta: Meta, children: list[Any]) -> Any:
-        return "presume", self.presume(meta, children)  # type: ignore[call-arg]
+        return "presume", self.presume(meta, children)
 
     @v_args(inline=True)
     def presume_when(self, expr: n.Expr) -> tuple[str, n.Expr]:
