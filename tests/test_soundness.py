@@ -99,7 +99,8 @@ def facts(draw: st.DrawFn) -> dict[str, Any]:
         dates += [p["date"] for p in account.get("posts", [])]
         if draw(BOOL):
             # An account exists before anything happens to it.
-            account["opened_on"] = draw(DAY.filter(lambda d: all(d <= x for x in dates)))
+            first = min(dates, default=dt.date(2025, 6, 30))
+            account["opened_on"] = draw(DAY.filter(lambda d, first=first: d <= first))
     out["accounts"] = accounts
     if draw(BOOL):
         start = draw(DAY)

@@ -520,14 +520,11 @@ class Compiler:
         outer_each = "each" in self.bound
         self.bound.add("each")
         cond = self.expr(e.right)
+        keyed = self._equality_key(e) if not outer_each else None
         if not outer_each:
             self.bound.discard("each")
 
-        def run(env: Env) -> Any:
-            items = collection(env)
-            if isinstance(items, Missing):
-                return items
-            base = prefix(env)
+        def scan(env: Env, items: Any, base: str, candidates: Any = None) -> Any:
             values, paths = env.values, env.paths
             saved = values.get("each"), paths.get("each")
             uncertain = items.maybe if isinstance(items, Partial) else ()
@@ -535,7 +532,9 @@ class Compiler:
             kept: list[Any] = []
             maybe: list[Any] = []
             why: list[Missing] = [items.missing] if isinstance(items, Partial) else []
-            for i, item in enumerate((*certain, *uncertain)):
+            everything = (*certain, *uncertain)
+            for i in range(len(everything)) if candidates is None else candidates:
+                item = everything[i]
                 values["each"], paths["each"] = item, f"{base}[{i}]"
                 verdict = logic.truth(cond(env))
                 if verdict is True:
@@ -550,7 +549,113 @@ class Compiler:
                 paths["each"] = saved[1]
             return logic.partial(kept, maybe, why)
 
-        return run
+        if keyed is None:
+
+            def run(env: Env) -> Any:
+                items = collection(env)
+                if isinstance(items, Missing):
+                    return items
+                return scan(env, items, prefix(env))
+
+            return run
+
+        item_key, wanted = keyed
+        node_id = object()  # this compiled filter, whatever rule or layer shares its node
+        # When nothing in the filter but the wanted key depends on the subject, its result
+        # depends on the key alone: one filter per key and run, not one per subject.
+        memo = self._subject_free(e)
+
+        def indexed(env: Env) -> Any:
+            # `accounts where each.platform == account.platform` for every account would cost
+            # N² item tests: group the items by the key once per run, then test only the
+            # items whose key matches (or is unknown) against the whole condition.
+            items = collection(env)
+            if isinstance(items, (Missing, Partial)):
+                return items if isinstance(items, Missing) else scan(env, items, prefix(env))
+            key = wanted(env)
+            if isinstance(key, Missing | Partial | Range) or not _hashable(key):
+                return scan(env, items, prefix(env))
+            groups = env.cache.get(node_id)
+            if groups is None or groups[0] is not items:
+                groups = (items, _group(env, items, item_key))
+                env.cache[node_id] = groups
+            by_key, unsure = groups[1]
+            if memo:
+                slot = (node_id, key, env.values.get("in_force_from"))
+                found = env.cache.get(slot)
+                if found is not None:
+                    return found
+            candidates = sorted((*by_key.get(key, ()), *unsure))
+            result = scan(env, items, prefix(env), candidates)
+            if memo:
+                env.cache[slot] = result
+            return result
+
+        return indexed
+
+    def _subject_free(self, e: n.Binary) -> bool:
+        """Return whether a keyed filter reads nothing of the subject besides its wanted key."""
+        test = e.right
+        while isinstance(test, n.Binary) and test.op == "and":
+            test = test.left
+        assert isinstance(test, n.Binary)
+        wanted = {id(x) for side in (test.left, test.right) for x in n.walk(side)}
+        shared = {*GLOBAL_ROOTS, *ENGINE_NAMES, "each"}
+        for node in (*n.walk(e.left), *n.walk(e.right)):
+            if id(node) in wanted:
+                continue
+            if isinstance(node, n.Name) and node.name in self.bound and node.name not in shared:
+                return False
+        return True
+
+    def _equality_key(self, e: n.Binary) -> tuple[Fn, Fn] | None:
+        """Return (key of an item, key wanted) when a filter starts ``each.f == x and …``.
+
+        Only for a collection and a wanted key that do not depend on ``each``: then the
+        items can be grouped by ``each.f`` once and looked up for every subject.
+        """
+        test = e.right
+        while isinstance(test, n.Binary) and test.op == "and":
+            test = test.left
+        if not (isinstance(test, n.Binary) and test.op == "=="):
+            return None
+        mine, other = test.left, test.right
+        found = chain(mine)
+        if found is None or found[0] != "each" or not found[1]:
+            mine, other = other, mine
+            found = chain(mine)
+        if found is None or found[0] != "each" or not found[1]:
+            return None
+        if any(isinstance(x, n.Name) and x.name == "each" for x in n.walk(other)):
+            return None
+        if any(isinstance(x, n.Name) and x.name == "each" for x in n.walk(e.left)):
+            return None
+        return self.expr(mine), self.expr(other)
+
+
+def _hashable(value: Any) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
+def _group(env: Env, items: Any, key: Fn) -> tuple[dict[Any, list[int]], tuple[int, ...]]:
+    """Return the item positions by key, and the positions whose key is unknown."""
+    values = env.values
+    saved = values.get("each")
+    by_key: dict[Any, list[int]] = {}
+    unsure: list[int] = []
+    for i, item in enumerate(items):
+        values["each"] = item
+        k = key(env)
+        if isinstance(k, Missing | Partial | Range) or not _hashable(k):
+            unsure.append(i)
+        else:
+            by_key.setdefault(k, []).append(i)
+    values["each"] = saved
+    return by_key, tuple(unsure)
 
 
 # Placeholders of an explanation are compiled as expressions; they have no span of their own.
