@@ -12,7 +12,7 @@ from typing import Any, TextIO
 
 from govrules.calendar import WorkdayCalendar
 from govrules.coverage import DocumentCoverage, coverage
-from govrules.diff import diff
+from govrules.diff import diff, texts_only
 from govrules.diff_formats import render_html, render_json, render_markdown, render_text
 from govrules.errors import FactsError, GovrulesError, PolicyError
 from govrules.evaluate import evaluate
@@ -221,14 +221,22 @@ def cmd_test(args: argparse.Namespace) -> int:
 
 def cmd_diff(args: argparse.Namespace) -> int:
     """Compare two rule sets (ids or .rules files) and print the changes."""
-    result = diff(args.left, args.right)
+    try:
+        result = diff(args.left, args.right, policies=args.policies)
+        code = EXIT_OK
+    except PolicyError as err:
+        # An older policy file that no longer parses: report it, then compare what still
+        # can be compared, the article texts (exit 2 all the same: the obligations were not).
+        result = texts_only(args.left, args.right, err, policies=args.policies)
+        print(render_diagnostic(err), file=sys.stderr)
+        code = EXIT_ERROR
     to_file = args.output is not None
     if args.format == "json":
         text = render_json(result)
     elif args.format == "markdown":
-        text = render_markdown(result)
+        text = render_markdown(result, show_unchanged=args.all)
     elif args.format == "html":
-        text = render_html(result)
+        text = render_html(result, show_unchanged=args.all)
     else:
         text = render_text(
             result, colour=not to_file and _colour(sys.stdout), show_unchanged=args.all
@@ -243,7 +251,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
         print(f"wrote {args.output}")
     else:
         print(text)
-    return EXIT_OK
+    return code
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -295,7 +303,8 @@ def build_parser() -> argparse.ArgumentParser:
     di.add_argument("left", help="rule-set id (e.g. yunnan) or a .rules file")
     di.add_argument("right", help="rule-set id (e.g. puding) or a .rules file")
     di.add_argument("--format", choices=("text", "json", "markdown", "html"), default="text")
-    di.add_argument("--all", action="store_true", help="also list unchanged obligations (text)")
+    di.add_argument("--all", action="store_true", help="also list unchanged obligations")
+    di.add_argument("--policies", help="policy folder the ids name (default: the bundled one)")
     di.add_argument("--output", "-o", help="write to this file instead of standard output")
     di.set_defaults(run=cmd_diff)
     return parser
