@@ -15,6 +15,8 @@ from govrules.cli import main
 from govrules.diff import KIND_NAMES, KINDS
 from govrules.diff_formats import render_html, render_json, render_markdown, render_text
 from govrules.library import bundled
+from govrules.parser import parse
+from govrules.wording import PARAM_NAMES, Reader
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -149,7 +151,7 @@ def test_every_format_groups_changes_by_kind_in_one_order(puding: govrules.Diff)
     text = render_text(puding)
     markdown = render_markdown(puding)
     page = render_html(puding)
-    for rendered, mark in ((text, "{}（"), (markdown, "## {}（"), (page, "<th colspan=\"5\">{}（")):
+    for rendered, mark in ((text, "{}（"), (markdown, "## {}（"), (page, '<th colspan="5">{}（')):
         kinds = ("removed", "modified", "renumbered")
         positions = [rendered.index(mark.format(KIND_NAMES[k])) for k in kinds]
         assert positions == sorted(positions)
@@ -329,8 +331,8 @@ def test_html_is_self_contained_and_marks_the_characters(puding: govrules.Diff) 
     assert "src=" not in page
     assert 'href="#left-a39"' in page
     assert 'id="right-a32"' in page
-    assert '<h2 class="section">条文对照（2）</h2>' in page
-    assert '<th>变化</th><th>义务</th>' in page
+    assert '<h2 class="section" id="pairs">条文对照（2）</h2>' in page
+    assert "<th>变化</th><th>义务</th>" in page
     assert "本<del>省</del>内" in page
     assert "本<ins>县</ins>内" in page
     # the source's own characters are shown: Yunnan's half-width punctuation stays
@@ -356,3 +358,33 @@ def test_golden_outputs(left: str, right: str, fmt: str) -> None:
     if os.environ.get("GOVRULES_REGEN"):
         golden.write_text(rendered, encoding="utf-8")
     assert rendered == golden.read_text(encoding="utf-8")
+
+
+def test_every_parameter_of_the_shipped_policies_has_a_chinese_name() -> None:
+    """A reviewer never meets an internal parameter name: each has an entry in PARAM_NAMES."""
+    library = bundled()
+    names = {p.name for policy in library.policies.values() for p in policy.params}
+    assert sorted(names - set(PARAM_NAMES)) == []
+
+
+@pytest.mark.parametrize(
+    ("expr", "reading"),
+    [
+        ("unit.kind in obliged_kinds", "单位类别为政府、政府部门"),
+        ("event.type in [change, close, cancel]", "事件类型为变更、关停、注销"),
+        ("not offline.force_majeure", "临时下线并非因不可抗因素"),
+        ("account.opened_by != individual", "账号开办主体不为个人"),
+        ("event.filed_on <= event.date + filing_period", "事件备案日期 ≤ 事件日期加7个工作日"),
+        ("a or b and c", "a，或（b且c）"),
+        ("event.announced_on is missing", "事件公告日期未提供"),
+        ("count(accounts) >= 1", "账号的数量 ≥ 1"),
+        ("max(period.start, account.opened_on)", "审查期开始日期、账号开办日期中最晚者"),
+    ],
+)
+def test_conditions_are_read_in_chinese(expr: str, reading: str) -> None:
+    """Rule expressions read as Chinese phrases, parameters shown by their values."""
+    policy = parse(f"ruleset t {{}}\nrule r {{\n    require {expr}\n}}\n")
+    (rule,) = policy.rules
+    assert rule.requires is not None
+    params = {p.name: p.value for p in bundled().policies["yunnan"].params}
+    assert Reader(params).conditions(rule.requires) == reading

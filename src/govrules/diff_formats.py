@@ -239,15 +239,16 @@ def _pairs_section(d: Diff) -> str:
             else '<span class="label">（无）</span>'
         )
         rules = f"引用此条的义务：{'、'.join(t.rules)}" if t.rules else ""
+        anchor = f"pair-{t.left.article if t.left else 0}-{t.right.article if t.right else 0}"
         rows.append(
-            f'<div class="pair"><p class="rules">{html.escape(t.summary)}'
+            f'<div class="pair" id="{anchor}"><p class="rules">{html.escape(t.summary)}'
             f'{"　" + html.escape(rules) if rules else ""}</p><div class="docs">'
             f'<div class="article changed">{left}</div>'
             f'<div class="article changed">{right}</div></div></div>'
         )
     if not rows:
         return ""
-    return f'<h2 class="section">条文对照（{len(rows)}）</h2>\n' + "\n".join(rows)
+    return f'<h2 class="section" id="pairs">条文对照（{len(rows)}）</h2>\n' + "\n".join(rows)
 
 
 def _change_row(c: Change) -> str:

@@ -220,6 +220,10 @@ class Reader:
         if isinstance(expr, n.Binary):
             return self._binary(expr, top)
         if isinstance(expr, n.Unary):
+            negated = _path(expr.operand) if expr.op == "not" else None
+            if negated is not None and len(negated) >= 2:
+                # 临时下线并非因不可抗因素 reads better than 并非临时下线因不可抗因素.
+                return f"{_fact(negated[:-1])}并非{FIELD_NAMES.get(negated[-1], negated[-1])}"
             inner = self._read(expr.operand, top=False)
             return {
                 "not": f"并非{inner}",
