@@ -116,7 +116,7 @@ def test_puding_changes_who_must_open(puding: govrules.Diff) -> None:
     assert c.details == (
         "适用条件：单位类别为政府、政府部门且单位层级为省级、州市级、县级 → "
         "单位类别为乡镇人民政府，或（单位类别为政府部门且单位层级为县级）",
-        "所引条文文字有改动，见条文对照（第十二条 → 第十条）",
+        "所引条文文字有改动，见条文对照（yunnan 第十二条 → puding 第十条）",
     )
 
 

@@ -415,7 +415,10 @@ def _text_detail(lref: ArticleRef, rref: ArticleRef) -> tuple[str | None, tuple[
     ratio = similarity(lref.text, rref.text)
     summary = describe_edits(edits, ratio)
     where = texts.label(lref.article)
-    if rref.article != lref.article or rref.document != lref.document:
+    if rref.document != lref.document:
+        # As the article comparison names the pair: with each side's rule-set id.
+        where = f"{lref.document} {where} → {rref.document} {texts.label(rref.article)}"
+    elif rref.article != lref.article:
         where += f" → {texts.label(rref.article)}"
     if ratio < SIMILAR:
         return f"所引条文{summary}，见条文对照（{where}）", edits
@@ -506,7 +509,9 @@ def _metadata(a: Measure, b: Measure) -> tuple[str, ...]:
         if va != vb:
             if field == "level":
                 va, vb = level_name(va), level_name(vb)
-            out.append(f"{label}：{va or '不明'} → {vb or '不明'}")
+            # A date the header leaves out is unknown; a 文号 or issuer left out does not exist.
+            absent = "不明" if field in ("published", "effective") else "无"
+            out.append(f"{label}：{va or absent} → {vb or absent}")
     ra, rb = _relation(a), _relation(b)
     if ra != rb:
         out.append(f"与上位规定的关系：{ra} → {rb}")
