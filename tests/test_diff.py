@@ -30,6 +30,7 @@ def test_a_rule_set_compared_with_itself_is_all_unchanged(pid: str) -> None:
     d = govrules.diff(pid, pid)
     assert d.metadata == ()
     assert {c.kind for c in d.changes} == {"unchanged"}
+    assert [t for t in d.texts if t.changed] == []
     assert len(d.changes) == len(bundled().ruleset(pid).obligations)
 
 
@@ -388,3 +389,18 @@ def test_conditions_are_read_in_chinese(expr: str, reading: str) -> None:
     assert rule.requires is not None
     params = {p.name: p.value for p in bundled().policies["yunnan"].params}
     assert Reader(params).conditions(rule.requires) == reading
+
+
+def test_unchanged_obligations_are_listed_last_and_only_with_all(luju: govrules.Diff) -> None:
+    """Text, Markdown and HTML count the 16 unchanged; --all lists them after the renumbered."""
+    renderings = {
+        "text": (render_text, "未变（16）"),
+        "markdown": (render_markdown, "## 未变（16）"),
+        "html": (render_html, '<th colspan="5">未变（16）</th>'),
+    }
+    for name, (render, heading) in renderings.items():
+        hidden = render(luju, show_unchanged=False)
+        shown = render(luju, show_unchanged=True)
+        assert "未变16项（未变的义务未列出，--all 列出）" in hidden, name
+        assert heading not in hidden, name
+        assert shown.index("修改（8）") < shown.index(heading) < shown.index("条文对照（4）"), name
