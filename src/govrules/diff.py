@@ -304,10 +304,7 @@ _SHORT = 30
 
 def _article_side(library: Library, document: str, article: int) -> ArticleSide | None:
     doc = library.documents.get(document)
-    if doc is None or not doc.has(article):
-        return None
-    found = doc.article(article)
-    return ArticleSide(document, article, found.label, found.text)
+    return None if doc is None else _doc_side(document, doc, article)
 
 
 def compare_articles(
@@ -332,6 +329,13 @@ def compare_articles(
         else:
             edits, ratio = (), 0.0
         out.append(TextComparison(left, right, edits, ratio, tuple(names)))
+    # In the order of the left document, as a reviewer reads it; added articles by the right.
+    out.sort(
+        key=lambda t: (
+            t.left.article if t.left else t.right.article if t.right else 0,
+            t.right.article if t.right else 0,
+        )
+    )
     return tuple(out)
 
 
@@ -610,15 +614,8 @@ def _policy_file(spec: str | os.PathLike[str], path: Path) -> Side:
     raise GovrulesError(f"{spec}: the file defines no rule set")
 
 
-def side(
-    spec: str | os.PathLike[str], policies: str | os.PathLike[str] | None = None
-) -> tuple[Library, RuleSet]:
-    """Return the library and rule set a diff side names: a rule-set id or a ``.rules`` file."""
-    found = _side(spec, policies)
-    return found.library, found.ruleset
-
-
-def _side(spec: str | os.PathLike[str], policies: str | os.PathLike[str] | None) -> Side:
+def side(spec: str | os.PathLike[str], policies: str | os.PathLike[str] | None = None) -> Side:
+    """Return what a diff side names: a rule-set id, a ``.rules`` file or a one-set folder."""
     path = Path(spec)
     if path.suffix == ".rules" or path.is_file():
         return _policy_file(spec, path)
@@ -644,7 +641,7 @@ def diff(
     policies: str | os.PathLike[str] | None = None,
 ) -> Diff:
     """Compare two rule sets, each named by id (bundled, or in ``policies``) or ``.rules`` file."""
-    a, b = _side(left, policies), _side(right, policies)
+    a, b = side(left, policies), side(right, policies)
     return diff_rulesets(
         a.library, a.ruleset, b.library, b.ruleset, left_source=a.source, right_source=b.source
     )
