@@ -274,3 +274,58 @@ def test_a_bad_as_of_date_names_the_option(tmp_path: Path, capsys: Any) -> None:
     err = capsys.readouterr().err
     assert "--on: expected a date YYYY-MM-DD, found '2024-02-30'" in err
     assert "facts.json" not in err
+
+
+KNOWN = "known: anyue, chengjiang_meteorology, luju, puding, yunnan"
+
+
+def test_an_unknown_jurisdiction_lists_the_known_ids_and_hints_at_policies(capsys: Any) -> None:
+    """Without --policies the error lists the bundled ids and points at --policies DIR."""
+    assert main(["coverage", "maguan"]) == 2
+    assert capsys.readouterr().err == (
+        f"govrules: error: unknown jurisdiction 'maguan'; {KNOWN} "
+        "(use --policies DIR for your own rule sets)\n"
+    )
+
+
+def test_an_unknown_jurisdiction_in_a_given_folder_has_no_policies_hint(capsys: Any) -> None:
+    """With --policies the folder was searched: the error lists its ids and no hint."""
+    assert main(["diff", "yunnan", "maguan", "--policies", str(ROOT / "policies")]) == 2
+    assert capsys.readouterr().err == (f"govrules: error: unknown jurisdiction 'maguan'; {KNOWN}\n")
+
+
+@pytest.mark.parametrize(
+    ("command", "shown"),
+    [
+        (["evaluate", str(EXAMPLE), "-j", "yunnan", "--on", "2024-11-01"], "govrules: yunan on"),
+        (["list"], "yunan "),
+        (["coverage", "yunnan"], "yunan 《云南省政务新媒体管理办法》"),
+        (["diff", "yunnan", "puding"], "规则集 yunan → puding"),
+        (["test", "-v"], "PASS yunan: "),
+        (["check"], ": 1 rule set(s), 0 error(s)"),
+    ],
+)
+def test_every_command_that_reads_policies_takes_policies_dir(
+    command: list[str], shown: str, tmp_path: Path, capsys: Any
+) -> None:
+    """`--policies DIR` reads the rule sets of DIR: a copy of yunnan.rules renamed yunan."""
+    (tmp_path / "texts").mkdir()
+    text = (ROOT / "policies" / "yunnan.rules").read_text(encoding="utf-8")
+    (tmp_path / "yunan.rules").write_text(
+        text.replace("ruleset yunnan {", "ruleset yunan {"), encoding="utf-8"
+    )
+    source = ROOT / "policies" / "texts" / "yunnan.txt"
+    (tmp_path / "texts" / "yunnan.txt").write_bytes(source.read_bytes())
+    args = [("yunan" if a == "yunnan" else a) for a in command]
+    # The bundled ids stay known beside the folder's own (a folder may build on them).
+    code = main([*args, "--policies", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert code in (0, 1), out
+    assert shown in out
+
+
+def test_test_takes_a_policy_file(capsys: Any) -> None:
+    """`govrules test FILE.rules` runs the examples of that one rule set."""
+    assert main(["test", str(ROOT / "policies" / "puding.rules"), "-v"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert {line.split()[1] for line in lines if line.startswith("PASS")} == {"puding:"}

@@ -12,12 +12,12 @@ from typing import Any, TextIO
 
 from govrules.calendar import WorkdayCalendar
 from govrules.coverage import DocumentCoverage, coverage
-from govrules.diff import diff
+from govrules.diff import diff, texts_only
 from govrules.diff_formats import render_html, render_json, render_markdown, render_text
 from govrules.errors import FactsError, GovrulesError, PolicyError
 from govrules.evaluate import evaluate
 from govrules.examples import run_examples
-from govrules.library import load
+from govrules.library import UnknownRuleSetError, load
 from govrules.verdicts import Decision, Outcome, Verdict
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
@@ -156,21 +156,14 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Lint a policy folder or one .rules file."""
-    only: str | None = None
-    folder: str | None = args.path
-    if args.path is not None:
-        path = Path(args.path)
-        if path.is_file():
-            folder, only = str(path.parent), path.name
-        elif not path.exists():
-            raise GovrulesError(f"{args.path}: no such file or folder")
+    folder, only = _policy_path(args)
     library = load(folder)
     shown = [d for d in library.diagnostics if only is None or Path(d.path).name == only]
     for d in shown:
         print(render_diagnostic(d))
     errors = sum(1 for d in shown if d.severity == "error")
     warnings = len(shown) - errors
-    where = args.path or "bundled policies"
+    where = args.path or args.policies or "bundled policies"
     print(f"{where}: {len(library.own)} rule set(s), {errors} error(s), {warnings} warning(s)")
     return EXIT_VIOLATIONS if errors else EXIT_OK
 
@@ -231,10 +224,33 @@ def cmd_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _policy_path(args: argparse.Namespace) -> tuple[str | None, str | None]:
+    """Return the folder and, for a ``.rules`` file, its name, from PATH or ``--policies``."""
+    given: str | None = args.path or args.policies
+    if given is None:
+        return None, None
+    path = Path(given)
+    if path.is_file():
+        return str(path.parent), path.name
+    if not path.exists():
+        raise GovrulesError(f"{given}: no such file or folder")
+    return given, None
+
+
 def cmd_test(args: argparse.Namespace) -> int:
-    """Run the examples written in the policies."""
+    """Run the examples written in the policies (of a folder, or of one .rules file)."""
+    folder, name = _policy_path(args)
+    only: str | None = None
+    if name is not None:
+        library = load(folder)
+        library.raise_errors()
+        only = next(
+            (p for p in library.own if Path(library.policies[p].source.path).name == name), None
+        )
+        if only is None:
+            raise GovrulesError(f"{args.path or args.policies}: the file defines no rule set")
     passed = failed = 0
-    for result in run_examples(args.path):
+    for result in run_examples(folder, only):
         if result.passed:
             passed += 1
             if args.verbose:
@@ -249,14 +265,22 @@ def cmd_test(args: argparse.Namespace) -> int:
 
 def cmd_diff(args: argparse.Namespace) -> int:
     """Compare two rule sets (ids or .rules files) and print the changes."""
-    result = diff(args.left, args.right)
+    try:
+        result = diff(args.left, args.right, policies=args.policies)
+        code = EXIT_OK
+    except PolicyError as err:
+        # An older policy file that no longer parses: report it, then compare what still
+        # can be compared, the article texts (exit 2 all the same: the obligations were not).
+        result = texts_only(args.left, args.right, err, policies=args.policies)
+        print(render_diagnostic(err), file=sys.stderr)
+        code = EXIT_ERROR
     to_file = args.output is not None
     if args.format == "json":
         text = render_json(result)
     elif args.format == "markdown":
-        text = render_markdown(result)
+        text = render_markdown(result, show_unchanged=args.all)
     elif args.format == "html":
-        text = render_html(result)
+        text = render_html(result, show_unchanged=args.all)
     else:
         text = render_text(
             result, colour=not to_file and _colour(sys.stdout), show_unchanged=args.all
@@ -271,7 +295,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
         print(f"wrote {args.output}")
     else:
         print(text)
-    return EXIT_OK
+    return code
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -294,6 +318,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     ch = sub.add_parser("check", help="lint a policy folder or .rules file")
     ch.add_argument("path", nargs="?", help="folder or .rules file (default: bundled policies)")
+    ch.add_argument("--policies", help="policy folder, as PATH")
     ch.set_defaults(run=cmd_check)
 
     ls = sub.add_parser("list", help="list rule sets and their relations")
@@ -315,7 +340,8 @@ def build_parser() -> argparse.ArgumentParser:
     co.set_defaults(run=cmd_coverage)
 
     te = sub.add_parser("test", help="run the examples written in the policies")
-    te.add_argument("path", nargs="?", help="policy folder (default: bundled policies)")
+    te.add_argument("path", nargs="?", help="folder or .rules file (default: bundled policies)")
+    te.add_argument("--policies", help="policy folder, as PATH")
     te.add_argument("--verbose", "-v", action="store_true", help="also list passing examples")
     te.set_defaults(run=cmd_test)
 
@@ -323,7 +349,8 @@ def build_parser() -> argparse.ArgumentParser:
     di.add_argument("left", help="rule-set id (e.g. yunnan) or a .rules file")
     di.add_argument("right", help="rule-set id (e.g. puding) or a .rules file")
     di.add_argument("--format", choices=("text", "json", "markdown", "html"), default="text")
-    di.add_argument("--all", action="store_true", help="also list unchanged obligations (text)")
+    di.add_argument("--all", action="store_true", help="also list unchanged obligations")
+    di.add_argument("--policies", help="policy folder the ids name (default: the bundled one)")
     di.add_argument("--output", "-o", help="write to this file instead of standard output")
     di.set_defaults(run=cmd_diff)
     return parser
@@ -341,6 +368,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except FactsError as err:
         print(f"govrules: error: {err}", file=sys.stderr)
+        return EXIT_ERROR
+    except UnknownRuleSetError as err:
+        # Only the bundled rule sets were searched: say how to use one's own.
+        searched_bundled = getattr(args, "policies", None) is None
+        hint = " (use --policies DIR for your own rule sets)" if searched_bundled else ""
+        print(f"govrules: error: {err}{hint}", file=sys.stderr)
         return EXIT_ERROR
     except GovrulesError as err:
         print(f"govrules: error: {err}", file=sys.stderr)

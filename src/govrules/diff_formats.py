@@ -6,7 +6,7 @@ import difflib
 import html
 import json
 
-from govrules.diff import KINDS, Change, Diff, normalise
+from govrules.diff import KIND_NAMES, KINDS, Change, Diff, TextComparison, normalise
 from govrules.texts import Document
 
 _COLOURS = {
@@ -16,23 +16,40 @@ _COLOURS = {
     "renumbered": "36",
     "unchanged": "2",
 }
-_CHINESE = {
-    "removed": "删除",
-    "added": "新增",
-    "modified": "修改",
-    "renumbered": "条号变化",
-    "unchanged": "未变",
-}
 
 
 def _where(change: Change) -> str:
-    left = f"{change.left.document} {change.left.label}" if change.left else "—"
-    right = f"{change.right.document} {change.right.label}" if change.right else "—"
-    return f"{left} → {right}"
+    left = f"{change.left.document} {change.left.label}" if change.left else "（无）"
+    right = f"{change.right.document} {change.right.label}" if change.right else "（无）"
+    return left if left == right else f"{left} → {right}"
 
 
-def _counts(d: Diff) -> str:
-    return ", ".join(f"{len(d.of_kind(k))} {k}" for k in KINDS)
+def _text_where(t: TextComparison) -> str:
+    left = f"{t.left.document} {t.left.label}" if t.left else "（无）"
+    right = f"{t.right.document} {t.right.label}" if t.right else "（无）"
+    return left if left == right else f"{left} → {right}"
+
+
+def counts(d: Diff) -> str:
+    """Return how many changes of each kind, in Chinese: 删除5项，新增0项，…."""
+    return "，".join(f"{KIND_NAMES[k]}{len(d.of_kind(k))}项" for k in KINDS)
+
+
+def shown_kinds(show_unchanged: bool) -> tuple[str, ...]:
+    """Return the kinds a human rendering lists: unchanged only when asked, and last."""
+    return KINDS if show_unchanged else KINDS[:-1]
+
+
+def changed_texts(d: Diff) -> tuple[TextComparison, ...]:
+    """Return the article comparisons that found a difference, in article order."""
+    return tuple(t for t in d.texts if t.changed)
+
+
+def _summary_line(d: Diff, show_unchanged: bool) -> str:
+    line = f"规则集 {d.left} → {d.right}：{counts(d)}"
+    if d.of_kind("unchanged") and not show_unchanged:
+        line += "（未变的义务未列出，--all 列出）"
+    return line
 
 
 def render_text(d: Diff, colour: bool = False, show_unchanged: bool = False) -> str:
@@ -41,25 +58,33 @@ def render_text(d: Diff, colour: bool = False, show_unchanged: bool = False) -> 
     def paint(text: str, kind: str) -> str:
         return f"\033[{_COLOURS[kind]}m{text}\033[0m" if colour else text
 
-    lines = [f"govrules diff {d.left} {d.right}"]
-    lines.extend(f"  {m}" for m in d.metadata)
-    lines.append("")
-    for change in d.changes:
-        if change.kind == "unchanged" and not show_unchanged:
+    lines = [f"{d.left_title} → {d.right_title}", _summary_line(d, show_unchanged)]
+    lines.extend(f"注意：{note}" for note in d.notes)
+    if d.metadata:
+        lines += ["", "两份文件"]
+        lines.extend(f"  {m}" for m in d.metadata)
+    for kind in shown_kinds(show_unchanged):
+        group = d.of_kind(kind)
+        if not group:
             continue
-        lines.append(f"{paint(f'{change.kind:10}', change.kind)} {change.rule}  {_where(change)}")
-        lines.append(f"    {change.title}")
-        lines.extend(f"    - {detail}" for detail in change.details)
-    lines.append("")
-    summary = _counts(d)
-    if d.of_kind("unchanged") and not show_unchanged:
-        summary += " (unchanged hidden; --all shows them)"
-    lines.append(summary)
+        lines += ["", paint(f"{KIND_NAMES[kind]}（{len(group)}）", kind)]
+        for change in group:
+            lines.append(f"  {change.rule}  {change.title}")
+            lines.append(f"    条文：{_where(change)}")
+            lines.extend(f"    - {detail}" for detail in change.details)
+    texts = changed_texts(d)
+    if texts:
+        lines += ["", f"条文对照（{len(texts)}）"]
+        for t in texts:
+            lines.append(f"  {_text_where(t)}")
+            lines.append(f"    - {t.summary}")
+            if t.rules:
+                lines.append(f"    - 引用此条的义务：{'、'.join(t.rules)}")
     return "\n".join(lines)
 
 
 def render_json(d: Diff) -> str:
-    """Return CONTRACT §6's JSON."""
+    """Return the diff as JSON: the contract's keys, then documents, metadata and texts."""
     return json.dumps(d.to_dict(), ensure_ascii=False, indent=2)
 
 
@@ -67,31 +92,33 @@ def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def render_markdown(d: Diff) -> str:
-    """Return a review memo in Markdown: the documents, then the changes by kind."""
-    out = [
-        f"# {d.left_measure.title} → {d.right_measure.title}",
-        "",
-        f"Rule sets `{d.left}` → `{d.right}`: {_counts(d)}.",
-        "",
-    ]
+def render_markdown(d: Diff, show_unchanged: bool = False) -> str:
+    """Return a review memo in Markdown, grouped like the terminal text."""
+    out = [f"# {d.left_title} → {d.right_title}", "", _summary_line(d, show_unchanged) + "。", ""]
+    out += [f"> 注意：{_md(note)}" for note in d.notes]
+    if d.notes:
+        out.append("")
     if d.metadata:
-        out += ["## The documents", ""]
+        out += ["## 两份文件", ""]
         out += [f"- {_md(m)}" for m in d.metadata]
         out.append("")
-    for kind in KINDS:
+    for kind in shown_kinds(show_unchanged):
         changes = d.of_kind(kind)
         if not changes:
             continue
-        out += [f"## {kind.capitalize()} ({_CHINESE[kind]}): {len(changes)}", ""]
-        if kind == "unchanged":
-            out.append(", ".join(f"`{c.rule}` ({_where(c)})" for c in changes))
-            out.append("")
-            continue
-        out += ["| obligation | articles | what differs |", "|---|---|---|"]
+        out += [f"## {KIND_NAMES[kind]}（{len(changes)}）", ""]
+        out += ["| 义务 | 条文 | 不同之处 |", "|---|---|---|"]
         for c in changes:
             details = "<br>".join(_md(x) for x in c.details) or "—"
             out.append(f"| `{c.rule}` {_md(c.title)} | {_md(_where(c))} | {details} |")
+        out.append("")
+    texts = changed_texts(d)
+    if texts:
+        out += [f"## 条文对照（{len(texts)}）", ""]
+        out += ["| 条文 | 不同之处 | 引用此条的义务 |", "|---|---|---|"]
+        for t in texts:
+            rules = "、".join(f"`{r}`" for r in t.rules) or "—"
+            out.append(f"| {_md(_text_where(t))} | {_md(t.summary)} | {rules} |")
         out.append("")
     return "\n".join(out).rstrip() + "\n"
 
@@ -126,7 +153,9 @@ a{color:#1d3557}
 h2.section{font-size:17px;margin:22px 0 8px}
 .pair{background:#fff;border:1px solid #d9dde3;margin:10px 0;padding:6px 12px}
 .pair .docs{margin-top:4px}
-.pair .rules{font-size:12px;color:#555;margin:2px 0;font-family:monospace}
+.pair .rules{font-size:13px;color:#555;margin:2px 0}
+tr.group th{background:#dfe5ee;font-size:14px}
+.note{background:#fff3cd;border:1px solid #e6c200;padding:6px 10px}
 """
 
 
@@ -169,12 +198,11 @@ def _highlight(own: str, other: str, side: str) -> str:
 
 
 def _document_column(
-    d: Diff, doc: Document | None, side: str, partners: dict[int, str], changed: set[int]
+    title: str, doc: Document | None, side: str, partners: dict[int, str], changed: set[int]
 ) -> str:
-    measure = d.left_measure if side == "left" else d.right_measure
-    rows = [f'<section class="doc" id="{side}"><h2>{html.escape(measure.title)}</h2>']
+    rows = [f'<section class="doc" id="{side}"><h2>{html.escape(title)}</h2>']
     if doc is None:
-        rows.append("<p>(source text not available)</p>")
+        rows.append("<p>（没有条文文本）</p>")
     else:
         for article in doc.articles:
             other = partners.get(article.number)
@@ -193,80 +221,84 @@ def _document_column(
 
 
 def _pairs_section(d: Diff) -> str:
-    """Return the matched articles that differ, each pair side by side in one row."""
-    ldoc, rdoc = d.left_document, d.right_document
-    if ldoc is None or rdoc is None:
-        return ""
-    seen: set[tuple[int, int]] = set()
+    """Return the article pairs that differ, each once, side by side in one row."""
     rows = []
-    for c in d.changes:
-        if c.left is None or c.right is None or c.kind == "unchanged":
-            continue
-        key = (c.left.article, c.right.article)
-        if key in seen or not (ldoc.has(key[0]) and rdoc.has(key[1])):
-            continue
-        seen.add(key)
-        ltext, rtext = ldoc.article(key[0]).text, rdoc.article(key[1]).text
-        rules = ", ".join(
-            x.rule
-            for x in d.changes
-            if x.left and x.right and (x.left.article, x.right.article) == key
+    for t in changed_texts(d):
+        ltext = t.left.text if t.left else ""
+        rtext = t.right.text if t.right else ""
+        left = (
+            f'<span class="label">{html.escape(t.left.document)} {html.escape(t.left.label)}'
+            f"</span>{_highlight(ltext, rtext, 'left')}"
+            if t.left
+            else '<span class="label">（无）</span>'
         )
+        right = (
+            f'<span class="label">{html.escape(t.right.document)} {html.escape(t.right.label)}'
+            f"</span>{_highlight(rtext, ltext, 'right')}"
+            if t.right
+            else '<span class="label">（无）</span>'
+        )
+        rules = f"引用此条的义务：{'、'.join(t.rules)}" if t.rules else ""
+        anchor = f"pair-{t.left.article if t.left else 0}-{t.right.article if t.right else 0}"
         rows.append(
-            f'<div class="pair"><p class="rules">{html.escape(rules)}</p><div class="docs">'
-            f'<div class="article changed"><span class="label">{html.escape(d.left)} '
-            f"{html.escape(ldoc.article(key[0]).label)}</span>{_highlight(ltext, rtext, 'left')}"
-            f'</div><div class="article changed"><span class="label">{html.escape(d.right)} '
-            f"{html.escape(rdoc.article(key[1]).label)}</span>{_highlight(rtext, ltext, 'right')}"
-            "</div></div></div>"
+            f'<div class="pair" id="{anchor}"><p class="rules">{html.escape(t.summary)}'
+            f'{"　" + html.escape(rules) if rules else ""}</p><div class="docs">'
+            f'<div class="article changed">{left}</div>'
+            f'<div class="article changed">{right}</div></div></div>'
         )
     if not rows:
         return ""
-    return '<h2 class="section">Matched articles, side by side</h2>\n' + "\n".join(rows)
+    return f'<h2 class="section" id="pairs">条文对照（{len(rows)}）</h2>\n' + "\n".join(rows)
 
 
-def render_html(d: Diff) -> str:
-    """Return a self-contained HTML page: the changes, then both documents side by side."""
+def _change_row(c: Change) -> str:
+    left = (
+        f'<a href="#left-a{c.left.article}">{html.escape(c.left.document)} '
+        f"{html.escape(c.left.label)}</a>"
+        if c.left is not None
+        else "（无）"
+    )
+    right = (
+        f'<a href="#right-a{c.right.article}">{html.escape(c.right.document)} '
+        f"{html.escape(c.right.label)}</a>"
+        if c.right is not None
+        else "（无）"
+    )
+    details = "<br>".join(html.escape(x) for x in c.details) or "—"
+    return (
+        f'<tr><td class="kind k-{c.kind}">{KIND_NAMES[c.kind]}</td>'
+        f"<td>{html.escape(c.title)}<br><code>{html.escape(c.rule)}</code></td>"
+        f"<td>{left}</td><td>{right}</td><td>{details}</td></tr>"
+    )
+
+
+def render_html(d: Diff, show_unchanged: bool = False) -> str:
+    """Return a self-contained HTML page: the changes, the article pairs, both documents."""
     left_partner: dict[int, str] = {}
     right_partner: dict[int, str] = {}
-    left_changed: set[int] = set()
-    right_changed: set[int] = set()
-    ldoc, rdoc = d.left_document, d.right_document
+    for t in changed_texts(d):
+        if t.left is not None and t.right is not None:
+            left_partner.setdefault(t.left.article, t.right.text)
+            right_partner.setdefault(t.right.article, t.left.text)
+    left_changed = {t.left.article for t in changed_texts(d) if t.left is not None}
+    right_changed = {t.right.article for t in changed_texts(d) if t.right is not None}
     for c in d.changes:
-        if c.left is not None and c.kind != "unchanged":
+        if c.kind in ("removed", "modified") and c.left is not None:
             left_changed.add(c.left.article)
-        if c.right is not None and c.kind != "unchanged":
+        if c.kind in ("added", "modified") and c.right is not None:
             right_changed.add(c.right.article)
-        if c.left is not None and c.right is not None and ldoc is not None and rdoc is not None:
-            if c.left.document == c.right.document and c.left.article == c.right.article:
-                continue
-            if ldoc.has(c.left.article) and rdoc.has(c.right.article):
-                ltext = ldoc.article(c.left.article).text
-                rtext = rdoc.article(c.right.article).text
-                left_partner.setdefault(c.left.article, rtext)
-                right_partner.setdefault(c.right.article, ltext)
-    rows = []
-    for c in d.changes:
-        left = (
-            f'<a href="#left-a{c.left.article}">{html.escape(c.left.document)} '
-            f"{html.escape(c.left.label)}</a>"
-            if c.left is not None
-            else "—"
+    sections = []
+    for kind in shown_kinds(show_unchanged):
+        group = d.of_kind(kind)
+        if not group:
+            continue
+        sections.append(
+            f'<tr class="group"><th colspan="5">{KIND_NAMES[kind]}（{len(group)}）</th></tr>'
         )
-        right = (
-            f'<a href="#right-a{c.right.article}">{html.escape(c.right.document)} '
-            f"{html.escape(c.right.label)}</a>"
-            if c.right is not None
-            else "—"
-        )
-        details = "<br>".join(html.escape(x) for x in c.details) or "—"
-        rows.append(
-            f'<tr><td class="kind k-{c.kind}">{c.kind}<br>{_CHINESE[c.kind]}</td>'
-            f"<td><code>{html.escape(c.rule)}</code><br>{html.escape(c.title)}</td>"
-            f"<td>{left}</td><td>{right}</td><td>{details}</td></tr>"
-        )
+        sections.extend(_change_row(c) for c in group)
     meta = "".join(f"<li>{html.escape(m)}</li>" for m in d.metadata)
-    title = f"{d.left_measure.title} → {d.right_measure.title}"
+    notes = "".join(f'<p class="note">注意：{html.escape(x)}</p>' for x in d.notes)
+    title = f"{d.left_title} → {d.right_title}"
     return f"""<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
@@ -278,22 +310,23 @@ def render_html(d: Diff) -> str:
 <body>
 <header>
 <h1>{html.escape(title)}</h1>
-<p>govrules diff {html.escape(d.left)} {html.escape(d.right)} — {html.escape(_counts(d))}</p>
+<p>{html.escape(_summary_line(d, show_unchanged))}</p>
 </header>
 <main>
-<ul class="meta">{meta}</ul>
+{notes}
+{f'<h2 class="section">两份文件</h2><ul class="meta">{meta}</ul>' if meta else ""}
 <table class="changes">
-<thead><tr><th>kind</th><th>obligation</th><th>{html.escape(d.left)}</th>
-<th>{html.escape(d.right)}</th><th>what differs</th></tr></thead>
+<thead><tr><th>变化</th><th>义务</th><th>{html.escape(d.left)}</th>
+<th>{html.escape(d.right)}</th><th>不同之处</th></tr></thead>
 <tbody>
-{chr(10).join(rows)}
+{chr(10).join(sections)}
 </tbody>
 </table>
 {_pairs_section(d)}
-<h2 class="section">{html.escape(d.left_measure.title)} · {html.escape(d.right_measure.title)}</h2>
+<h2 class="section">全文对照</h2>
 <div class="docs">
-{_document_column(d, ldoc, "left", left_partner, left_changed)}
-{_document_column(d, rdoc, "right", right_partner, right_changed)}
+{_document_column(d.left_title, d.left_document, "left", left_partner, left_changed)}
+{_document_column(d.right_title, d.right_document, "right", right_partner, right_changed)}
 </div>
 </main>
 </body>

@@ -163,8 +163,8 @@ SCHEMA: Field = _object(
             _date("approved_on"),
             _bool("collective_decision"),
             _bool("leader_approved"),
-            # Extensions beyond CONTRACT §3 (docs/facts.md): the filing systems and materials
-            # that the Luju and Chengjiang measures name.
+            # Extensions beyond the contract's facts (docs/contract.md, docs/facts.md): the
+            # filing systems and materials that the Luju and Chengjiang measures name.
             _bool("filed_national_system"),
             _bool("filed_city_system"),
             Field("materials", "list", item="enum", values=MATERIALS),

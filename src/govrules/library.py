@@ -60,11 +60,9 @@ class Library:
             from govrules.facts import suggest
 
             close = suggest(ruleset_id, self.policies)
-            hint = f"; did you mean '{close}'?" if close else ""
+            hint = f" (did you mean '{close}'?)" if close else ""
             known = ", ".join(sorted(self.policies))
-            raise UnknownRuleSetError(
-                f"unknown jurisdiction '{ruleset_id}'{hint} (rule sets: {known})"
-            )
+            raise UnknownRuleSetError(f"unknown jurisdiction '{ruleset_id}'{hint}; known: {known}")
         if ruleset_id not in self._resolved:
             self._resolved[ruleset_id] = resolve(self.policies, ruleset_id, self.definitions)
         return self._resolved[ruleset_id]

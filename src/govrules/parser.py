@@ -373,6 +373,116 @@ def _acceptable(err: UnexpectedInput, expected: set[str]) -> set[str]:
     return accepted or expected
 
 
+# Units as authors are tempted to write them, in Chinese or English, and what the language
+# spells instead; a week is not a unit because the regulations count weeks as 7 days.
+_UNIT_SPELLINGS = {
+    "工作日": "workdays",
+    "个工作日": "workdays",
+    "天": "days",
+    "日": "days",
+    "自然日": "days",
+    "个月": "months",
+    "月": "months",
+    "年": "years",
+}
+_WEEKS = ("week", "weeks", "周", "星期", "个星期")
+_UNITS = ("workdays", "days", "months", "years", "workday", "day", "month", "year")
+_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+
+
+def _unit_hint(number: str, word: str) -> str | None:
+    """Return advice for ``word`` written where the unit after ``number`` belongs."""
+    if word in _WEEKS:
+        return f"a week is 7 days: write '{int(number) * 7} days'"
+    if word in _UNIT_SPELLINGS:
+        return f"units are written in English: did you mean '{number} {_UNIT_SPELLINGS[word]}'?"
+    close = difflib.get_close_matches(word, _UNITS, n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else None
+
+
+def _unit_problem(
+    stack: list[Any], line: int, column: int, lines: list[str], expected: set[str]
+) -> tuple[str, int, str] | None:
+    """Return (message, width, hint) when a word after a number is a misspelt unit."""
+    number = stack[-1] if stack and isinstance(stack[-1], Token) else None
+    if number is None or number.type != "NUMBER" or "UNIT" not in expected:
+        return None
+    if number.line != line or not 1 <= line <= len(lines):
+        return None  # a word on the next line starts something else
+    rest = lines[line - 1][column - 1 :]
+    found = re.match(r"[A-Za-z_][A-Za-z0-9_]*", rest) or _CJK_RUN.match(rest)
+    if found is None:
+        return None
+    word = found[0]
+    # The longest Chinese spelling that starts the run: 5 个工作日内 is 个工作日 then 内.
+    if _CJK_RUN.match(word):
+        word = next(
+            (
+                w
+                for w in sorted([*_UNIT_SPELLINGS, *_WEEKS], key=len, reverse=True)
+                if word.startswith(w)
+            ),
+            word,
+        )
+    hint = _unit_hint(str(number), word)
+    if hint is None:
+        return None
+    message = f"expected a unit (workdays, days, months, years) after '{number}', found '{word}'"
+    return message, len(word), hint
+
+
+def _block_keys(blocks: list[_Block]) -> tuple[tuple[str, ...], str]:
+    """Return the keywords that may start a line where parsing stopped, and their kind."""
+    name = blocks[-1].name if blocks else ""
+    if name.startswith(("rule ", "override ")) and not name.startswith("rule set"):
+        return _CLAUSE_KEYS, "a clause"
+    if name.startswith("example"):
+        return _EXAMPLE_KEYS, "an example line"
+    if name.startswith("rule set"):
+        return _HEADER_KEYS, "a header line"
+    return _ITEM_KEYS, "a declaration"
+
+
+def _glued_keyword(
+    stack: list[Any], blocks: list[_Block], lines: list[str]
+) -> tuple[str, int, int, int, str] | None:
+    """Return (message, line, column, width, hint) for a keyword run into more letters.
+
+    The lexer reads ``requires x`` as the keyword ``require`` and a name ``s``, so the parser
+    only fails a token later; the author's mistake is the word ``requires``.
+    """
+    keywords = {*_ITEM_KEYS, *_CLAUSE_KEYS, *_HEADER_KEYS, *_EXAMPLE_KEYS}
+    tokens = [v for v in stack[-4:] if isinstance(v, Token)]
+    for tok in reversed(tokens):
+        if str(tok) not in keywords or not tok.line or not tok.column:
+            continue
+        text = lines[tok.line - 1] if tok.line <= len(lines) else ""
+        found = re.match(r"[A-Za-z_][A-Za-z0-9_]*", text[tok.column - 1 :])
+        if found is None or found[0] == str(tok):
+            return None
+        word = found[0]
+        keys, kind = _block_keys(blocks)
+        close = difflib.get_close_matches(word, keys, n=1, cutoff=0.7)
+        message = f"expected {kind} ({', '.join(keys)}), found '{word}'"
+        hint = f"did you mean '{close[0]}'?" if close else f"'{word}' is not a keyword"
+        return message, tok.line, tok.column, len(word), hint
+    return None
+
+
+def _colon_hint(char: str, expected: set[str], stack: list[Any]) -> str | None:
+    """Return advice for a colon, full-width or not, where the language wants none."""
+    if "COLON" in expected:
+        return f"full-width '{char}': write ':'" if char != ":" else None
+    last = stack[-1] if stack and isinstance(stack[-1], Token) else None
+    if "EQUAL" in expected and last is not None:
+        return f"a value is given with '=', not a colon: {last} = …"
+    keywords = {*_CLAUSE_KEYS, *_HEADER_KEYS, *_EXAMPLE_KEYS}
+    if last is not None and str(last) in keywords:
+        value = '"…"' if "STRING" in expected else "…"
+        return f"no colon after '{last}': write {last} {value}"
+    return None
+
+
 def _syntax_error(source: Source, err: UnexpectedInput) -> PolicyError:
     lines = _lines(source.text)
     state = getattr(err, "state", None)
@@ -404,6 +514,14 @@ def _syntax_error(source: Source, err: UnexpectedInput) -> PolicyError:
                 message += _after(stack)
             message += f", found {_found(token)}"
         hint = _token_hint(token, expected, blocks, stack)
+        unit = _unit_problem(stack, line, column, lines, expected)
+        glued = _glued_keyword(stack, blocks, lines) if token.type != "$END" else None
+        if unit is not None:
+            message, width, hint = unit
+        elif glued is not None:
+            message, line, column, width, hint = glued
+        elif token.type == "COLON":
+            hint = _colon_hint(":", expected, stack) or hint
     elif isinstance(err, UnexpectedCharacters):
         line_text = lines[line - 1] if line <= len(lines) else ""
         char = line_text[column - 1 : column]
@@ -421,6 +539,11 @@ def _syntax_error(source: Source, err: UnexpectedInput) -> PolicyError:
         hint = _character_hint(char) if char else None
         if word is not None and not word[0].islower():
             hint = f"names are lower-case (a-z, 0-9 and _): write '{word[0].lower()}'"
+        if char in (":", "："):
+            hint = _colon_hint(char, allowed, stack) or hint
+        unit = _unit_problem(stack, line, column, lines, allowed)
+        if unit is not None:
+            message, width, hint = unit
     else:
         message = "unexpected end of file" if isinstance(err, UnexpectedEOF) else "syntax error"
         if blocks:

@@ -1,6 +1,7 @@
 """Does a subordinate (*within*) layer relax its base? A small monotonicity analysis.
 
-A within layer may add and tighten obligations but not lift or relax them (CONTRACT §1).
+A within layer may add and tighten obligations but not lift or relax them (docs/contract.md,
+rule sets).
 Relaxing means changing a value so that the requirement becomes easier to meet: a longer
 deadline, a shorter minimum announcement, a wider set of allowed regions. We find the
 direction of each value from the rule itself: ``event.filed_on <= event.date + P`` is easier
