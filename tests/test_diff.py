@@ -296,20 +296,25 @@ def test_an_old_file_that_no_longer_parses(
     """An unparsable old version: a located error (exit 2), then the article texts compared."""
     rules = (ROOT / "policies" / "yunnan.rules").read_text(encoding="utf-8")
     old_rules = rules.replace("= 7 workdays    cites 第十七条", "= 7 weeks    cites 第十七条")
+    line = next(
+        i
+        for i, text in enumerate(rules.splitlines(), 1)
+        if "= 7 workdays    cites 第十七条" in text
+    )
     _two_versions(tmp_path, old_rules)
     monkeypatch.chdir(tmp_path)
     with pytest.raises(govrules.PolicyError) as caught:
         govrules.diff("old/yunnan.rules", "new/yunnan.rules")
-    assert (caught.value.path, caught.value.line) == ("old/yunnan.rules", 18)
+    assert (caught.value.path, caught.value.line) == ("old/yunnan.rules", line)
     assert main(["diff", "old/yunnan.rules", "new/yunnan.rules"]) == 2
     out, err = capsys.readouterr()
-    assert err.startswith("old/yunnan.rules:18:32: error: ")
+    assert err.startswith(f"old/yunnan.rules:{line}:32: error: ")
     assert "Traceback" not in err
     title = "《云南省政务新媒体管理办法》（云政办规〔2019〕6号）"
     assert out.splitlines()[:3] == [
         f"{title} [old/yunnan.rules] → {title} [new/yunnan.rules]",
         "规则集 yunnan → yunnan：删除0项，新增0项，修改0项，仅条号变化0项，未变0项",
-        f"注意：old/yunnan.rules:18:32: 无法解析（{caught.value.message}），"
+        f"注意：old/yunnan.rules:{line}:32: 无法解析（{caught.value.message}），"
         "只比较条文文字，不比较义务",
     ]
     assert "条文对照（1）\n  yunnan 第十八条\n    - 主管单位 → 市政府办公室" in out

@@ -182,8 +182,7 @@ def test_supplying_a_missing_fact_never_changes_a_decided_verdict(
         holder = holder[step]
     holder[key] = data.draw(values)
     after = {
-        (v.rule, v.subject): v.outcome
-        for v in govrules.evaluate(more, jurisdiction, ON).verdicts
+        (v.rule, v.subject): v.outcome for v in govrules.evaluate(more, jurisdiction, ON).verdicts
     }
     changed = {k: (was, after.get(k)) for k, was in before.items() if after.get(k) not in was}
     assert changed == {}, (path, key, holder[key])

@@ -18,7 +18,9 @@ from govrules.explain import ENUM_CHINESE, show
 PARAM_NAMES: Mapping[str, str] = {
     "announcement_period": "变更、关停、注销的公告期",
     "annual_interval": "年度更新栏目的更新间隔",
+    "app_platforms": "应用系统类政务新媒体的平台",
     "app_server_regions": "本地数据服务应用系统服务器的允许所在地",
+    "approved_platforms": "推定经核准的全国性平台",
     "basic_materials": "开办须报备的基本材料",
     "disclosure_period": "信息公开期限",
     "filing_period": "备案期限",
