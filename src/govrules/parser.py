@@ -976,7 +976,8 @@ class _Build(Transformer[Token, Any]):
         return _unquote(str(tok))
 
     def expect_missing(self, toks: list[Token]) -> tuple[str, tuple[str, ...]]:
-        return "missing", tuple(_unquote(str(t)) for t in toks)
+        # `missing` alone: the verdict lists no missing fact (decided despite unknowns).
+        return "missing", tuple(_unquote(str(t)) for t in toks if t is not None)
 
     def expect_presumed(self, toks: list[Token]) -> tuple[str, tuple[str, ...]]:
         return "presumed", tuple(_unquote(str(t)) for t in toks)
