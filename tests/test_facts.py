@@ -102,6 +102,7 @@ EXTENSIONS: dict[str, str] = {
     "accounts.events.materials": "list:enum",
     "accounts.outsourced": "bool",
     "accounts.server_site_decided": "bool",
+    "accounts.mobile_login": "bool",
     "unit.vertical_rules": "bool",
 }
 REQUIRED = {"accounts.id", "accounts.events.type", "accounts.events.date", "accounts.posts.date"}

@@ -251,21 +251,45 @@ def judge(
     governing = latest.compiled.governing
     when = governing(env) if governing is not None else on
     if isinstance(when, Missing):
-        # Without its date we cannot tell which version governs; if no version's conditions
-        # can hold, the obligation does not apply whatever the date.
-        if all(_conditions(cv, env) is False for cv in cob.versions):
-            return _verdict(
-                cob, latest, subject, Finding(Outcome.NOT_APPLICABLE), env, None, top, (), on
-            )
-        return _verdict(
-            cob, latest, subject, Finding(Outcome.UNDETERMINED, when), env, None, top, (), on
-        )
+        return _undated(cob, env, subject, on, top, when)
     cv = cob.in_force(when)
     if cv is None:
         return _not_yet(cob, subject, when)
     trace = [_date_step(when), cv.measure_step, cv.source_step]
     finding = _find(cv.compiled, cv, env, on, trace)
     return _verdict(cob, cv, subject, finding, env, when, top, tuple(trace), on)
+
+
+def _undated(
+    cob: CompiledObligation, env: Env, subject: str, on: dt.date, top: Measure, when: Missing
+) -> Verdict:
+    """Judge an obligation whose governing date is unknown: every version, or none, may govern.
+
+    The verdict is decided only when all the readings agree: not applicable when no version
+    can apply, compliant when every version that might govern is met (or does not apply).
+    """
+    latest = cob.versions[-1]
+    findings = []
+    for cv in cob.versions:
+        trial = env.copy()
+        trial.presumed = env.presumed
+        findings.append((cv, _find(cv.compiled, cv, trial, on, [])))
+    outcomes = {f.outcome for _, f in findings}
+    if outcomes == {Outcome.NOT_APPLICABLE}:
+        return _verdict(
+            cob, latest, subject, Finding(Outcome.NOT_APPLICABLE), env, None, top, (), on
+        )
+    if outcomes <= {Outcome.COMPLIANT, Outcome.NOT_APPLICABLE}:
+        cv, met = next((cv, f) for cv, f in reversed(findings) if f.outcome is Outcome.COMPLIANT)
+        shown = env.copy()
+        shown.presumed = env.presumed
+        _find(cv.compiled, cv, shown, on, [])  # bind the lets its explanation shows
+        finding = attrs.evolve(met, conditional=logic.unknown(when, met.conditional))
+        return _verdict(cob, cv, subject, finding, shown, None, top, (), on)
+    missing = logic.unknown(when, *(f.missing for _, f in findings if f.missing is not None))
+    return _verdict(
+        cob, latest, subject, Finding(Outcome.UNDETERMINED, missing), env, None, top, (), on
+    )
 
 
 def _find(c: Compiled, cv: CompiledVersion, env: Env, on: dt.date, trace: list[Step]) -> Finding:

@@ -185,6 +185,7 @@ SCHEMA: Field = _object(
         _bool("commercial_activity"),
         _bool("bought_followers"),
         _bool("auto_login"),
+        _bool("mobile_login"),
         _bool("mobile_vpn"),
         _bool("staff_trained"),
         Field("notices", "int"),
