@@ -103,6 +103,7 @@ EXTENSIONS: dict[str, str] = {
     "accounts.outsourced": "bool",
     "accounts.server_site_decided": "bool",
     "accounts.mobile_login": "bool",
+    "accounts.commercial_ads": "bool",
     "unit.vertical_rules": "bool",
 }
 REQUIRED = {"accounts.id", "accounts.events.type", "accounts.events.date", "accounts.posts.date"}

@@ -84,7 +84,12 @@ def test_a_requirement_met_whatever_the_condition_is_compliant() -> None:
     facts = {"accounts": [{"id": "wx", "platform": "wechat", "name_approved": True}]}
     v = one(govrules.evaluate(facts, "yunnan", "2024-11-01"), "name_approval", "accounts[0]")
     assert v.outcome is Outcome.COMPLIANT
-    assert "无论是否适用均符合（取决于accounts[0].name_mentions_region）" in v.explanation
+    # Neither whether the name mentions a region nor the opening date (which decides whether
+    # the measure was in force) can change it.
+    assert (
+        "无论是否适用均符合（取决于accounts[0].name_mentions_region、accounts[0].opened_on）"
+        in v.explanation
+    )
 
 
 def test_undetermined_lists_every_missing_fact_at_once() -> None:

@@ -208,15 +208,22 @@ def test_governments_and_departments_at_county_level_and_above_must_open(
         ("name_approval", {"name_mentions_region": True}, Outcome.UNDETERMINED),
         (
             "name_approval",
-            {"name_mentions_region": True, "name_approved": False},
+            {"name_mentions_region": True, "name_approved": False, "opened_on": "2024-03-04"},
             Outcome.VIOLATION,
+        ),
+        # Opened before 2019-09-10: the name needed no approval (governed by the opening).
+        (
+            "name_approval",
+            {"name_mentions_region": True, "name_approved": False, "opened_on": "2018-03-05"},
+            Outcome.NOT_APPLICABLE,
         ),
         ("name_approval", {"name_mentions_region": False}, Outcome.NOT_APPLICABLE),
         ("news_license", {"news_service": True, "news_license": False}, Outcome.VIOLATION),
         ("no_commercial_activity", {"commercial_activity": True}, Outcome.VIOLATION),
         ("no_bought_followers", {"bought_followers": True}, Outcome.VIOLATION),
         ("no_auto_login", {"auto_login": True}, Outcome.VIOLATION),
-        ("mobile_vpn", {"mobile_vpn": False}, Outcome.VIOLATION),
+        ("mobile_vpn", {"mobile_login": True, "mobile_vpn": False}, Outcome.VIOLATION),
+        ("mobile_vpn", {"mobile_login": False, "mobile_vpn": False}, Outcome.NOT_APPLICABLE),
         ("staff_trained", {"staff_trained": False}, Outcome.VIOLATION),
         ("no_servers_abroad", {"server_region": "abroad"}, Outcome.VIOLATION),
         (

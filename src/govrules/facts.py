@@ -183,6 +183,7 @@ SCHEMA: Field = _object(
         _bool("news_service"),
         _bool("news_license"),
         _bool("commercial_activity"),
+        _bool("commercial_ads"),
         _bool("bought_followers"),
         _bool("auto_login"),
         _bool("mobile_login"),

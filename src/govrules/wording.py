@@ -21,7 +21,6 @@ PARAM_NAMES: Mapping[str, str] = {
     "app_platforms": "应用系统类政务新媒体的平台",
     "app_server_regions": "本地数据服务应用系统服务器的允许所在地",
     "approved_platforms": "推定经核准的全国性平台",
-    "basic_materials": "开办须报备的基本材料",
     "disclosure_period": "信息公开期限",
     "filing_period": "备案期限",
     "monthly_interval": "月度更新栏目的更新间隔",
