@@ -313,3 +313,24 @@ def test_a_relaxation_is_reported_against_the_layer_that_states_the_value(
         "'c' is within 'b' and relaxes parameter 'p' of rule 'filing': 5 workdays → 6 workdays "
         "(《测试c办法》第一条 against 《测试b办法》第一条)"
     )
+
+
+def test_every_verdict_of_every_policy_example_names_its_article() -> None:
+    """Each explanation names the document and article of its first citation."""
+    from govrules.library import load
+
+    library = load(None)
+    seen = 0
+    for pid in sorted(library.own):
+        for example in library.policies[pid].examples:
+            decision = govrules.evaluate(
+                example.facts,  # type: ignore[arg-type]
+                example.jurisdiction or pid,
+                example.on or dt.date(2024, 11, 1),
+            )
+            for v in decision.verdicts:
+                first = v.citations[0]
+                assert first.title in v.explanation, v.explanation
+                assert first.label in v.explanation, v.explanation
+                seen += 1
+    assert seen > 2000  # the examples give about 2,700 verdicts

@@ -348,7 +348,11 @@ def _not_yet(cob: CompiledObligation, subject: str, when: dt.date) -> Verdict:
         if first.start_known
         else (f"未载明施行日期，按其上位规定自{first.starts}起适用")
     )
-    text = f"{when}时{first.measure.title}尚未施行（{since}），本项义务不适用"
+    articles = "、".join(c.label for c in earliest.citations if c.document == first.measure.id)
+    text = (
+        f"{Outcome.NOT_APPLICABLE.chinese}「{earliest.title}」（{first.measure.title}{articles}）："
+        f"{when}时{first.measure.title}尚未施行（{since}），本项义务不适用"
+    )
     return Verdict(
         rule=earliest.rule,
         subject=subject,
