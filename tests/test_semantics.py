@@ -334,3 +334,29 @@ def test_every_verdict_of_every_policy_example_names_its_article() -> None:
                 assert first.label in v.explanation, v.explanation
                 seen += 1
     assert seen > 2000  # the examples give about 2,700 verdicts
+
+
+def test_an_unused_parameter_is_a_warning_and_does_not_count_as_coverage(tmp_path: Path) -> None:
+    """A parameter no rule reads: `check` warns, and its article stays unaccounted for."""
+    from govrules.coverage import coverage
+    from govrules.library import load
+
+    (tmp_path / "texts").mkdir()
+    (tmp_path / "texts" / "demo.txt").write_text(
+        "测试办法\n第一条 公告不少于15个工作日。\n第二条 本办法自发布之日起施行。\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "demo.rules").write_text(
+        'ruleset demo {\n    title "《测试办法》" issuer "x" level town jurisdiction "x"\n'
+        '    effective 2024-01-01 text "texts/demo.txt" within yunnan\n}\n'
+        "param spare_period = 15 workdays cites 第一条\n"
+        'unchecked 第二条 because "施行日期"\n',
+        encoding="utf-8",
+    )
+    (warning,) = govrules.check(tmp_path)
+    assert (warning.severity, warning.message) == (
+        "warning",
+        "parameter 'spare_period' is read by no rule",
+    )
+    cov = coverage(load(tmp_path), "demo")
+    assert [a.label for a in cov.missing] == ["第一条"]

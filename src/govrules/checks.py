@@ -19,7 +19,7 @@ from govrules.compiler import ENGINE_NAMES, PLACEHOLDER
 from govrules.errors import PolicyError
 from govrules.facts import GLOBAL_ROOTS, SUBJECTS
 from govrules.functions import FUNCTIONS
-from govrules.layers import RuleSet, resolve, shared_scope
+from govrules.layers import Repealed, RuleSet, resolve, shared_scope, unused_params
 from govrules.source import Span
 from govrules.subordination import relaxed_overrides, relaxed_params
 from govrules.texts import Document, label, to_chinese_numeral
@@ -284,6 +284,42 @@ def check_duplicates(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
                 first[name] = span
 
 
+def _repealed_in_base(ctx: Context, policy: n.Policy) -> dict[str, Repealed]:
+    """Return the rules the base chain repealed, by name."""
+    base = resolved_base(ctx, policy)
+    return {} if base is None else {r.obligation: r for r in base.repealed}
+
+
+def _repealed_diagnostic(policy: n.Policy, span: Span, name: str, rep: Repealed) -> PolicyError:
+    where = "、".join(c.label for c in rep.version.cites)
+    return diagnostic(
+        policy,
+        span,
+        f"rule '{name}' was repealed by '{rep.measure}' ({rep.span.path}:{rep.span.line}; "
+        f"it was {rep.version.measure.id} {where}): {rep.reason}",
+        hint=f"a layer cannot change or drop what its base repealed; write a new rule if "
+        f"'{policy.id}' imposes the duty itself",
+    )
+
+
+def check_unused_params(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
+    """A parameter that no rule and no presumption reads is reported: it encodes nothing."""
+    if policy.id not in ctx.policies or not policy.params:
+        return
+    try:
+        ruleset = resolve(ctx.policies, policy.id, ctx.definitions)
+    except (KeyError, RecursionError):  # a broken chain: reported by check_base
+        return
+    for p in unused_params(ruleset, policy):
+        yield diagnostic(
+            policy,
+            p.span,
+            f"parameter '{p.name}' is read by no rule",
+            hint="use it in a rule, or remove it; `coverage` does not count its article as encoded",
+            severity="warning",
+        )
+
+
 def check_layering(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
     """Overrides and repeals name base rules; new rules do not shadow them; within cannot repeal."""
     rel = policy.header.relation
@@ -316,13 +352,16 @@ def check_layering(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
     if base_id not in ctx.policies:
         return
     overridden = {r.name: r for r in policy.rules if r.override}
+    repealed = _repealed_in_base(ctx, policy)
     for rule in policy.rules:
-        if rule.override and rule.name not in inherited:
+        if rule.override and rule.name not in inherited and rule.name in repealed:
+            yield _repealed_diagnostic(policy, rule.name_span, rule.name, repealed[rule.name])
+        elif rule.override and rule.name not in inherited:
             yield diagnostic(
                 policy,
                 rule.name_span,
                 f"unknown rule '{rule.name}' in base '{base_id}'",
-                hint=_did_you_mean(rule.name, inherited),
+                hint=_did_you_mean(rule.name, [*inherited, *repealed]),
             )
         elif not rule.override and rule.name in inherited and rule.name not in overridden:
             _, owner = inherited[rule.name]
@@ -344,6 +383,9 @@ def check_layering(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
                     hint="write a new rule for another subject",
                 )
     for repeal in policy.repeals:
+        if repeal.name in repealed and repeal.name not in inherited:
+            yield _repealed_diagnostic(policy, repeal.span, repeal.name, repealed[repeal.name])
+            continue
         if repeal.name not in inherited:
             yield diagnostic(
                 policy,
@@ -387,9 +429,9 @@ def check_layering(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
             )
         return
     mapping = {r.old.article for r in policy.renumbers}
-    repealed = {r.name for r in policy.repeals}
+    own_repeals = {r.name for r in policy.repeals}
     for name, (rule, owner) in inherited.items():
-        if name in repealed:
+        if name in own_repeals:
             continue
         override = next((r for r in policy.rules if r.override and r.name == name), None)
         if override is not None and override.cites is not None:
@@ -1429,7 +1471,7 @@ def ctx_definitions(ctx: Context, policy: n.Policy) -> set[str]:
 DEFINITION_CHECKS: tuple[Callable[[Context, n.Policy], Iterator[PolicyError]], ...] = (
     check_definitions,
 )
-CHECKS = (CHECKS[0], check_definitions, *CHECKS[1:])
+CHECKS = (CHECKS[0], check_definitions, *CHECKS[1:], check_unused_params)
 
 
 def run_checks(ctx: Context, policy: n.Policy) -> list[PolicyError]:

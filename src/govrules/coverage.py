@@ -5,6 +5,7 @@ from __future__ import annotations
 import attrs
 
 from govrules import nodes as n
+from govrules.layers import unused_params
 from govrules.library import Library
 
 
@@ -44,7 +45,7 @@ class DocumentCoverage:
         return tuple(a for a in self.articles if not a.accounted)
 
 
-def _citers(policy: n.Policy) -> dict[int, list[str]]:
+def _citers(policy: n.Policy, unused: frozenset[str] = frozenset()) -> dict[int, list[str]]:
     found: dict[int, list[str]] = {}
 
     def add(cites: tuple[n.Citation, ...] | None, name: str) -> None:
@@ -56,7 +57,8 @@ def _citers(policy: n.Policy) -> dict[int, list[str]]:
     for rule in policy.rules:
         add(rule.cites, ("override " if rule.override else "") + rule.name)
     for p in policy.params:
-        add(p.cites, f"param {p.name}")
+        if p.name not in unused:  # a value no rule reads encodes nothing
+            add(p.cites, f"param {p.name}")
     for r in policy.renumbers:
         add((r.new,), f"renumber {r.old.label}")
     return found
@@ -66,7 +68,8 @@ def coverage(library: Library, ruleset_id: str) -> DocumentCoverage:
     """Return the coverage of a rule set's own document by its own policy file."""
     policy = library.policies[ruleset_id]
     doc = library.documents.get(ruleset_id)
-    citers = _citers(policy)
+    unused = frozenset(p.name for p in unused_params(library.ruleset(ruleset_id), policy))
+    citers = _citers(policy, unused)
     reasons: dict[int, str] = {}
     for u in policy.unchecked:
         for c in u.articles:

@@ -358,3 +358,16 @@ def _resolve(policies: Mapping[str, n.Policy], ruleset_id: str) -> RuleSet:
     chain = (measure, *base.chain)
     unchecked = own_unchecked if adapts else own_unchecked + base.unchecked
     return RuleSet(measure, chain, tuple(obligations), tuple(repealed), params, unchecked)
+
+
+def unused_params(ruleset: RuleSet, policy: n.Policy) -> tuple[n.Param, ...]:
+    """Return the policy's own parameters that no rule in force and no presumption reads."""
+    used: set[str] = set()
+    for ob in ruleset.obligations:
+        for version in ob.versions:
+            used |= n.names_in(version.rule)
+    for p in ruleset.presumptions:
+        for expr in (p.value, p.when):
+            if expr is not None:
+                used |= {x.name for x in n.walk(expr) if isinstance(x, n.Name)}
+    return tuple(p for p in policy.params if p.name not in used)
