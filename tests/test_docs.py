@@ -3,7 +3,8 @@
 Conventions in docs/*.md (see the comment at the top of each page):
 
 - every ```rules block parses: a complete policy (its first line that is not a comment
-  starts with ``ruleset``) as it is, any other block as the items of a policy;
+  starts with ``ruleset`` or ``definitions``) as it is, any other block as the items of a
+  policy;
 - a block preceded by ``<!-- file: PATH -->`` is a file of the documentation's example
   folder; the files of all pages form one folder, and every policy folder in it checks
   clean and passes its examples, unless a page shows ``govrules check`` diagnostics for it;
@@ -11,8 +12,9 @@ Conventions in docs/*.md (see the comment at the top of each page):
   in the example folder;
 - a block preceded by ``<!-- from: policies/ID.rules -->`` quotes a shipped policy: each
   of its lines is a line of that file (lines may be left out, none may differ);
-- in docs/api.md every ```python block without ``...`` runs in a fresh namespace, and a
-  block preceded by ``<!-- output: python -->`` is the exact output of the one before it.
+- in docs/api.md, docs/outcomes.md and docs/undetermined.md every ```python block without
+  ``...`` runs in a fresh namespace, and a block preceded by ``<!-- output: python -->`` is
+  the exact output of the one before it.
 
 After changing what a command prints, ``GOVRULES_REGEN=1 pytest tests/test_docs.py`` rewrites
 the output blocks; review the change to the pages before committing it.
@@ -39,7 +41,9 @@ from govrules.functions import FUNCTIONS
 from govrules.parser import parse
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
-PAGES = ("language.md", "layers.md", "api.md")
+PAGES = ("language.md", "layers.md", "api.md", "outcomes.md", "undetermined.md")
+# The pages whose ```python blocks run (see test_python_examples_in_the_docs_run).
+PYTHON_PAGES = ("api.md", "outcomes.md", "undetermined.md")
 _BLOCK = re.compile(
     r"(?:<!--\s*(?P<marker>file|output|from):\s*(?P<arg>.*?)\s*-->\n)?"
     r"^```(?P<lang>[A-Za-z]*)[^\n]*\n(?P<body>.*?)^```[ \t]*$",
@@ -87,7 +91,7 @@ def _is_complete(body: str) -> bool:
     for line in body.splitlines():
         stripped = line.strip()
         if stripped and not stripped.startswith("#"):
-            return stripped.startswith("ruleset")
+            return stripped.startswith(("ruleset", "definitions"))
     return False
 
 
@@ -210,24 +214,27 @@ def test_quotes_of_shipped_policies_are_verbatim(block: Block) -> None:
 
 
 def _python_blocks() -> list[tuple[Block, Block | None]]:
-    found = blocks("api.md")
     pairs = []
-    for i, b in enumerate(found):
-        if b.lang != "python" or "..." in b.body:
-            continue
-        after = found[i + 1] if i + 1 < len(found) else None
-        expected = after if after and after.marker == "output" and after.arg == "python" else None
-        pairs.append((b, expected))
+    for page in PYTHON_PAGES:
+        found = blocks(page)
+        for i, b in enumerate(found):
+            if b.lang != "python" or "..." in b.body:
+                continue
+            after = found[i + 1] if i + 1 < len(found) else None
+            expected = (
+                after if after and after.marker == "output" and after.arg == "python" else None
+            )
+            pairs.append((b, expected))
     return pairs
 
 
 @pytest.mark.parametrize(
     ("block", "expected"), _python_blocks(), ids=[b.where for b, _ in _python_blocks()]
 )
-def test_python_examples_in_the_api_docs_run(
+def test_python_examples_in_the_docs_run(
     block: Block, expected: Block | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Every runnable ```python block of api.md runs alone and prints what the page shows."""
+    """Every runnable ```python block of the Python pages runs alone and prints what it shows."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # what a block makes stays here
     out = io.StringIO()
@@ -239,12 +246,13 @@ def test_python_examples_in_the_api_docs_run(
 
 def test_every_output_block_follows_what_it_shows() -> None:
     """Each `output: python` block comes right after a runnable python block."""
-    found = blocks("api.md")
-    for i, b in enumerate(found):
-        if b.marker == "output" and b.arg == "python":
-            before = found[i - 1]
-            assert before.lang == "python", b.where
-            assert "..." not in before.body, b.where
+    for page in PYTHON_PAGES:
+        found = blocks(page)
+        for i, b in enumerate(found):
+            if b.marker == "output" and b.arg == "python":
+                before = found[i - 1]
+                assert before.lang == "python", b.where
+                assert "..." not in before.body, b.where
 
 
 def _prose(text: str) -> str:
