@@ -25,8 +25,8 @@ DECIDED = (Outcome.COMPLIANT, Outcome.VIOLATION, Outcome.NOT_APPLICABLE)
 ON = dt.date(2025, 9, 1)
 
 # Facts whose absence has a meaning of its own, so they are not unknowns: exception claims
-# (absent: not claimed), a repost's source (absent: none credited) and an event's approval
-# date, which Luju reads in place of the account's only when it is given.
+# (absent: not claimed), a repost's source (absent: none credited) and approval dates, of
+# which Luju and Chengjiang read the event's in place of the account's when it is given.
 CLOSED_WORLD = {"force_majeure", "extended", "extension_approved", "server_site_decided",
                 "vertical_rules", "source", "approved_on"}  # fmt: skip
 
@@ -130,6 +130,12 @@ def _holes(f: dict[str, Any]) -> list[tuple[list[Any], str, st.SearchStrategy[An
         add(["unit"], f["unit"], UNIT_VALUES)
     for i, account in enumerate(f["accounts"]):
         add(["accounts", i], account, ACCOUNT_VALUES)
+        if "opened_on" not in account:
+            # An opening no later than anything known to have happened to the account.
+            dates = [e["date"] for e in account.get("events", [])]
+            dates += [p["date"] for p in account.get("posts", [])]
+            first = min(dates, default=dt.date(2025, 6, 30))
+            holes.append((["accounts", i], "opened_on", DAY.filter(lambda d, f=first: d <= f)))
         for j, event in enumerate(account.get("events", [])):
             add(["accounts", i, "events", j], event, EVENT_VALUES)
     for i, objection in enumerate(f.get("objections", [])):
@@ -153,7 +159,7 @@ def _decided(decision: govrules.Decision) -> dict[tuple[str, str], tuple[Outcome
         allowed: tuple[Outcome, ...] = (v.outcome,)
         if v.outcome is Outcome.COMPLIANT and "无论是否适用均符合" in v.explanation:
             allowed = (Outcome.COMPLIANT, Outcome.NOT_APPLICABLE)
-        out[(v.rule, v.subject)] = allowed
+        out[(v.obligation, v.subject)] = allowed
     return out
 
 
@@ -182,7 +188,8 @@ def test_supplying_a_missing_fact_never_changes_a_decided_verdict(
         holder = holder[step]
     holder[key] = data.draw(values)
     after = {
-        (v.rule, v.subject): v.outcome for v in govrules.evaluate(more, jurisdiction, ON).verdicts
+        (v.obligation, v.subject): v.outcome
+        for v in govrules.evaluate(more, jurisdiction, ON).verdicts
     }
     changed = {k: (was, after.get(k)) for k, was in before.items() if after.get(k) not in was}
     assert changed == {}, (path, key, holder[key])

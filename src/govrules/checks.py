@@ -1434,6 +1434,8 @@ def check_definitions(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
                     f"unknown function '{node.function}' in '{d.name}'",
                     hint=_did_you_mean(node.function, [*FUNCTIONS, *names]),
                 )
+    yield from _definition_cycles(ctx, policy)
+    yield from _within_scope_changes(ctx, policy)
     if policy.header.kind != "definitions":
         return
     if policy.header.get("title") is None:
@@ -1460,6 +1462,83 @@ def check_definitions(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
             hint="it holds `define` and `presume` only; rules belong in a rule set that "
             f"`uses {policy.id}`",
         )
+
+
+def _definition_cycles(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
+    """Definitions that call each other in a circle are refused where the circle starts."""
+    scope, _ = shared_scope([policy, *base_chain(ctx, policy)], ctx.definitions)
+    calls = {
+        name: {x.function for x in n.walk(d.value) if isinstance(x, n.Call)} & set(scope)
+        for name, d in scope.items()
+        if d.value is not None
+    }
+    for d in policy.defines:
+        path = _cycle_from(d.name, calls)
+        if path and len(path) > 2:  # a direct self-call is reported with its own message
+            yield diagnostic(
+                policy,
+                d.name_span,
+                f"definitions call each other in a circle: {' -> '.join(path)}",
+                hint="a definition is a formula over its parameters: break the circle",
+            )
+
+
+def _cycle_from(start: str, calls: Mapping[str, set[str]]) -> list[str] | None:
+    """Return a path start -> … -> start through ``calls``, if there is one."""
+    stack: list[tuple[str, list[str]]] = [(start, [start])]
+    seen: set[str] = set()
+    while stack:
+        name, path = stack.pop()
+        for callee in sorted(calls.get(name, ())):
+            if callee == start:
+                return [*path, start]
+            if callee not in seen:
+                seen.add(callee)
+                stack.append((callee, [*path, callee]))
+    return None
+
+
+def _within_scope_changes(ctx: Context, policy: n.Policy) -> Iterator[PolicyError]:
+    """A subordinate layer may not change how its base's rules read the facts.
+
+    Redefining a definition or adding a presumption in a `within` layer would apply to the
+    base's obligations too, and could lift them: a town cannot decide that every platform
+    is approved for the province's rules.
+    """
+    rel = policy.header.relation
+    if rel is None or rel[0] != "within" or rel[1] not in ctx.policies:
+        return
+    base_defines, _ = shared_scope(base_chain(ctx, policy), ctx.definitions)
+    for d in policy.defines:
+        if d.name in base_defines:
+            yield diagnostic(
+                policy,
+                d.name_span,
+                f"'{policy.id}' is within '{rel[1]}' and redefines '{d.name}', which the "
+                "base's rules use",
+                hint="a subordinate measure cannot change its base's concepts; give the "
+                "definition another name",
+            )
+    uses = list(policy.header.uses)
+    for p in policy.presumes:
+        yield diagnostic(
+            policy,
+            p.span,
+            f"'{policy.id}' is within '{rel[1]}': a presumption here would change how the "
+            "base's rules read the facts",
+            hint="state the presumption in the base rule set, or write it as a condition of "
+            f"'{policy.id}'s own rules",
+        )
+    for f in uses:
+        source = ctx.definitions.get(str(f.value))
+        if source is not None and source.presumes:
+            yield diagnostic(
+                policy,
+                f.span,
+                f"'{policy.id}' is within '{rel[1]}' and uses '{f.value}', whose presumptions "
+                "would change how the base's rules read the facts",
+                hint="use the definitions file in the base rule set instead",
+            )
 
 
 def ctx_definitions(ctx: Context, policy: n.Policy) -> set[str]:

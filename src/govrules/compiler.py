@@ -32,6 +32,9 @@ PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*)\}")
 # that mention it print it.
 NOT_COMPUTED = Missing(frozenset())
 
+# What max or min of an empty list gives: unknown, naming no fact (supplying none would help).
+EMPTY = Missing(frozenset())
+
 # Names every rule may read besides the facts: the as-of date and its measure's start.
 ENGINE_NAMES = ("on", "in_force_from")
 
@@ -400,7 +403,8 @@ class Compiler:
             except (TypeError, ValueError, ArithmeticError) as err:
                 raise EvaluationError(f"{name}(…): {err}") from None
             if result is None:
-                return Missing(frozenset((f"{name}(…) of an empty list",)))
+                # The extreme of an empty list: no value, but no fact is missing either.
+                return EMPTY
             return result
 
         return run
@@ -682,7 +686,7 @@ def _call_unsure(fn: Any, cal: WorkdayCalendar, values: list[Any], unsure: list[
     if any(isinstance(v, Range) for v in values) or any(
         isinstance(v, Partial) and i not in flexible for i, v in enumerate(values)
     ):
-        return _unknown_operand(*unsure[:2]) if len(unsure) > 1 else unsure[0].missing
+        return logic.unknown(*(v.missing for v in unsure))
 
     def apply(*args: Any) -> Any:
         return fn.impl(cal, *args)

@@ -326,7 +326,9 @@ def _find(c: Compiled, cv: CompiledVersion, env: Env, on: dt.date, trace: list[S
         missing = logic.unknown(cond, req)
         return Finding(Outcome.UNDETERMINED, missing, known_due, conditional, node, gone)
     if known_due is not None and known_due >= on:
-        return Finding(Outcome.PENDING, None, known_due, None, node, gone)
+        # The facts that would show the duty done, when they are what is missing.
+        open_facts = req if isinstance(req, Missing) else None
+        return Finding(Outcome.PENDING, open_facts, known_due, None, node, gone)
     if req is False:
         return Finding(Outcome.VIOLATION, None, known_due, None, node, gone)
     missing = logic.unknown(req, due if isinstance(due, Missing) else None)
@@ -397,9 +399,12 @@ def _verdict(
         if finding.applied.require is None:
             text += "，免于本项要求"
     due = finding.due
-    if outcome is Outcome.PENDING and due is not None:
-        text += f"；期限{due}尚未届满（评价日{on}），事实未显示已完成"
     paths: tuple[str, ...] = ()
+    if outcome is Outcome.PENDING and due is not None:
+        text += f"；期限{due}尚未届满（评价日{on}），截至评价日尚在履行期内"
+        if finding.missing is not None and finding.missing.paths:
+            paths = tuple(sorted(finding.missing.paths))
+            text += f"。事实未显示已完成（{'、'.join(paths)}）"
     if outcome is Outcome.UNDETERMINED and finding.missing is not None:
         paths = tuple(sorted(finding.missing.paths))
         text += f"。缺少事实：{'、'.join(paths)}"
@@ -536,7 +541,11 @@ def _calendar_gap(cob: CompiledObligation, subject: str, err: CalendarError) -> 
         subject=subject,
         outcome=Outcome.UNDETERMINED,
         citations=cv.citations,
-        explanation=f"{Outcome.UNDETERMINED.chinese}{cv.usual_head}工作日日历缺少{err.year}年：{err}",
+        explanation=(
+            f"{Outcome.UNDETERMINED.chinese}{cv.usual_head}工作日日历缺少{err.year}年的节假日安排，"
+            f"无法计算以工作日计的期限；可用 calendar= 参数、命令行 --calendar FILE 或规则目录中的 "
+            f"calendar/{err.year}.json 补充该年（格式见 docs/calendar.md）"
+        ),
         obligation=cob.obligation.id,
         measure=cv.version.measure.id,
     )
