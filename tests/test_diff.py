@@ -62,11 +62,15 @@ def test_puding_changes_county_for_province_in_the_server_article(puding: govrul
 
 
 def test_puding_narrows_app_servers_to_the_county(puding: govrules.Diff) -> None:
-    """App servers are modified: the parameter is named in Chinese, 本省、本县 → 本县."""
+    """App servers are modified: the parameter in Chinese, 本省、本县 → 本县, and the exception."""
     c = puding.change("app_server_local")
     assert c.kind == "modified"
+    claim = "主张：账号经主办单位集体研究指定服务器放置地点"
     assert c.details == (
         "本地数据服务应用系统服务器的允许所在地：本省、本县 → 本县",
+        "例外：确因情况特殊，难以放置在本省，经主办单位集体研究后指定地点放置"
+        f"（第三十九条；{claim}） → 确因情况特殊，难以放置在本县，经主办单位集体研究后"
+        f"指定地点放置（第三十二条；{claim}）",
         "所引条文文字改动：省 → 县（3处）",
     )
 

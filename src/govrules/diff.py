@@ -366,7 +366,21 @@ def _semantics(version: Version) -> tuple[object, ...]:
         rule.when,
         tuple(sorted((x.name, x.expr) for x in rule.lets)) if rule.lets else (),
         rule.requires,
+        rule.due,
+        tuple((x.claim, x.what, x.require, x.due) for x in rule.exceptions or ()),
     )
+
+
+def _exception_text(read: Reader, x: n.Except) -> str:
+    """Return an exception as a reviewer reads it: its claim, article and what it replaces."""
+    text = f"{x.what}（{'、'.join(c.label for c in x.cites)}；主张：{read.read(x.claim)}）"
+    if x.require is not None:
+        text += f"，此时要求：{read.read(x.require)}"
+    return text
+
+
+def _exception_substance(x: n.Except) -> tuple[object, ...]:
+    return (x.claim, x.what, x.require, x.due)
 
 
 def _reader(version: Version) -> Reader:
@@ -404,6 +418,18 @@ def _details(left: Version, right: Version) -> list[str]:
         a = lread.read(lr.governing) if lr.governing is not None else "评价日"
         b = rread.read(rr.governing) if rr.governing is not None else "评价日"
         details.append(f"据以判断的日期：{a} → {b}")
+    if lr.due != rr.due:
+        a = lread.read(lr.due) if lr.due is not None else "无"
+        b = rread.read(rr.due) if rr.due is not None else "无"
+        details.append(f"履行期限：{a} → {b}")
+    # Exceptions differ in substance when their claim, wording or replacement differs; a new
+    # article number alone is renumbering.
+    if [_exception_substance(x) for x in lr.exceptions or ()] != [
+        _exception_substance(x) for x in rr.exceptions or ()
+    ]:
+        lx = [_exception_text(lread, x) for x in lr.exceptions or ()]
+        rx = [_exception_text(rread, x) for x in rr.exceptions or ()]
+        details.append(f"例外：{'；'.join(lx) or '无'} → {'；'.join(rx) or '无'}")
     return details
 
 
