@@ -246,12 +246,60 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _rules_files(paths: Sequence[str] | None) -> list[Path]:
+    """Return the .rules files named, or found at the top of the folders named."""
+    if not paths:
+        from importlib.resources import files
+
+        paths = [str(files("govrules.policies"))]
+    found: list[Path] = []
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            found.extend(sorted(path.glob("*.rules")))
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise GovrulesError(f"{name}: no such file or folder")
+    return found
+
+
+def cmd_fmt(args: argparse.Namespace) -> int:
+    """Lay out .rules files canonically, or with --check list those that would change."""
+    from govrules.formatter import format_file
+
+    changed = failed = 0
+    for path in _rules_files(args.paths):
+        try:
+            result = format_file(str(path), check=args.check)
+        except PolicyError as err:
+            print(render_diagnostic(err), file=sys.stderr)
+            failed += 1
+            continue
+        if result.changed:
+            changed += 1
+            print(f"would reformat {path}" if args.check else f"reformatted {path}")
+    if failed:
+        return EXIT_ERROR
+    return EXIT_VIOLATIONS if args.check and changed else EXIT_OK
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("govrules")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree uninstalled
+        return "unknown"
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``govrules`` command."""
     parser = _Parser(
         prog="govrules",
         description="Evaluate, check and compare rule sets of Chinese government regulations.",
     )
+    parser.add_argument("--version", action="version", version=f"govrules {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     ev = sub.add_parser("evaluate", help="evaluate a unit's facts (JSON) under a jurisdiction")
@@ -298,6 +346,13 @@ def build_parser() -> argparse.ArgumentParser:
     di.add_argument("--all", action="store_true", help="also list unchanged obligations (text)")
     di.add_argument("--output", "-o", help="write to this file instead of standard output")
     di.set_defaults(run=cmd_diff)
+
+    fm = sub.add_parser("fmt", help="lay out .rules files canonically")
+    fm.add_argument("paths", nargs="*", help="files or folders (default: bundled policies)")
+    fm.add_argument(
+        "--check", action="store_true", help="change nothing; exit 1 if a file would change"
+    )
+    fm.set_defaults(run=cmd_fmt)
     return parser
 
 
