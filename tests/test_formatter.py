@@ -208,8 +208,9 @@ def _operand(e: str) -> str:
 
 def _extend(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
     return st.one_of(
-        st.tuples(inner, st.sampled_from(["and", "or", "where", "+", "-", "==", "<=", "in"]), inner)
-        .map(lambda t: f"{_operand(t[0])} {t[1]} {_operand(t[2])}"),
+        st.tuples(
+            inner, st.sampled_from(["and", "or", "where", "+", "-", "==", "<=", "in"]), inner
+        ).map(lambda t: f"{_operand(t[0])} {t[1]} {_operand(t[2])}"),
         inner.map(lambda e: f"not {_operand(e)}"),
         inner.map(lambda e: f"({e})"),
         st.tuples(st.sampled_from(["count", "max", "gaps"]), st.lists(inner, max_size=4)).map(
@@ -242,8 +243,10 @@ _items = st.one_of(
     ),
     st.just('repeal r because "理由"'),
     st.just("renumber 第一条 as 第二条"),
-    st.just('example "e" { on 2024-01-02 facts { a: [1, {b: "c"}], "d e": true } '
-            'expect "unit" r compliant mentions "x" }'),
+    st.just(
+        'example "e" { on 2024-01-02 facts { a: [1, {b: "c"}], "d e": true } '
+        'expect "unit" r compliant mentions "x" }'
+    ),
 )
 _policies = st.lists(_items, max_size=6).map(
     lambda items: 'ruleset gen { title "《生成》" level county }\n' + "\n".join(items) + "\n"

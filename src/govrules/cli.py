@@ -284,6 +284,14 @@ def cmd_fmt(args: argparse.Namespace) -> int:
     return EXIT_VIOLATIONS if args.check and changed else EXIT_OK
 
 
+def cmd_schema(args: argparse.Namespace) -> int:
+    """Print the JSON Schema of the facts vocabulary."""
+    from govrules.schema import facts_schema
+
+    print(json.dumps(facts_schema(), ensure_ascii=False, indent=2))
+    return EXIT_OK
+
+
 def _version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -353,6 +361,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--check", action="store_true", help="change nothing; exit 1 if a file would change"
     )
     fm.set_defaults(run=cmd_fmt)
+
+    sc = sub.add_parser("schema", help="print the JSON Schema (2020-12) of the facts vocabulary")
+    sc.set_defaults(run=cmd_schema)
     return parser
 
 
