@@ -292,6 +292,19 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_show(args: argparse.Namespace) -> int:
+    """Print the consolidated rule set in force for a jurisdiction on a date."""
+    from govrules.consolidated import consolidate, render_html, render_markdown, render_text
+
+    try:
+        result = consolidate(args.ruleset, args.on, policies=args.policies)
+    except FactsError as err:  # only the as-of date can be a bad "fact" here
+        raise GovrulesError(f"--on: expected {err.expected}, found {err.found}") from None
+    render = {"markdown": render_markdown, "html": render_html}.get(args.format, render_text)
+    sys.stdout.write(render(result))
+    return EXIT_OK
+
+
 def _version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -364,6 +377,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     sc = sub.add_parser("schema", help="print the JSON Schema (2020-12) of the facts vocabulary")
     sc.set_defaults(run=cmd_schema)
+
+    sh = sub.add_parser("show", help="the consolidated rule set in force on a date, for reviewers")
+    sh.add_argument("ruleset", help="rule-set id, e.g. luju")
+    sh.add_argument("--on", help="as-of date YYYY-MM-DD (default: today)")
+    sh.add_argument("--format", choices=("text", "markdown", "html"), default="text")
+    sh.add_argument("--policies", help="policy folder to use instead of the bundled one")
+    sh.set_defaults(run=cmd_show)
     return parser
 
 

@@ -556,10 +556,13 @@ def _quiet(item: Tree[Token], notes: dict[int, _Notes]) -> bool:
 
 def _write_run(writer: _Writer, run: list[Tree[Token]]) -> None:
     """Write one-line declarations of one shape with their cells aligned in columns."""
-    cells = [[_flat(list(_leaves(k))) if isinstance(k, Tree) else str(k) for k in item.children]
-             for item in run]
-    firsts = [[(next(_leaves(k)) if isinstance(k, Tree) else k) for k in item.children]
-              for item in run]
+    cells = [
+        [_flat(list(_leaves(k))) if isinstance(k, Tree) else str(k) for k in item.children]
+        for item in run
+    ]
+    firsts = [
+        [(next(_leaves(k)) if isinstance(k, Tree) else k) for k in item.children] for item in run
+    ]
     ends = [0] * len(run)
     starts: list[list[int]] = [[] for _ in run]
     count = len(cells[0])
@@ -679,9 +682,7 @@ def format_file(path: str, *, check: bool = False) -> FileResult:
     try:
         text = file.read_text(encoding="utf-8")
     except UnicodeDecodeError as err:
-        raise PolicyError(
-            f"not UTF-8 text: {err.reason}", path=path, line=1, column=1
-        ) from None
+        raise PolicyError(f"not UTF-8 text: {err.reason}", path=path, line=1, column=1) from None
     except OSError as err:
         raise PolicyError(
             f"cannot read the file: {err.strerror}", path=path, line=1, column=1
