@@ -305,6 +305,20 @@ def cmd_show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_lsp(args: argparse.Namespace) -> int:
+    """Run the language server over standard input and output."""
+    from govrules.lsp import INSTALL_HINT
+
+    try:
+        import pygls  # noqa: F401  (an optional dependency: the `lsp` extra)
+    except ImportError:
+        raise GovrulesError(INSTALL_HINT) from None
+    from govrules.lsp import serve
+
+    serve()
+    return EXIT_OK
+
+
 def _version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -384,6 +398,9 @@ def build_parser() -> argparse.ArgumentParser:
     sh.add_argument("--format", choices=("text", "markdown", "html"), default="text")
     sh.add_argument("--policies", help="policy folder to use instead of the bundled one")
     sh.set_defaults(run=cmd_show)
+
+    lp = sub.add_parser("lsp", help="run the language server for editors (stdio)")
+    lp.set_defaults(run=cmd_lsp)
     return parser
 
 
