@@ -236,10 +236,11 @@ def _requireds(paths: list[tuple[tuple[Any, ...], Field]]) -> list[tuple[tuple[A
 
 
 def test_the_gaps_json_schema_cannot_express_are_the_documented_ones() -> None:
-    """Duplicate account ids and a start after its end pass the schema; evaluate refuses them."""
+    """Duplicate ids, a start after its end, a count of 1.0: the schema passes, evaluate refuses."""
     twins = {"accounts": [{"id": "a"}, {"id": "a"}]}
     backwards = {"period": {"start": "2024-02-01", "end": "2024-01-01"}}
-    for facts in (twins, backwards):
+    fraction = {"accounts": [{"id": "a", "notices": 1.0}]}
+    for facts in (twins, backwards, fraction):
         assert VALIDATOR.is_valid(facts)
         assert not _accepted_by_evaluate(facts)
 
