@@ -330,3 +330,15 @@ def test_version_comes_from_the_package_metadata(capsys: pytest.CaptureFixture[s
         main(["--version"])
     assert exit_.value.code == 0
     assert capsys.readouterr().out == f"govrules {version('govrules')}\n"
+
+
+def test_the_tools_are_public() -> None:
+    """govrules exports the formatter, the facts schema and the consolidated view."""
+    import govrules
+    from govrules.consolidated import consolidate
+    from govrules.schema import facts_schema
+
+    assert govrules.format_policy is format_text
+    assert govrules.facts_schema is facts_schema
+    assert govrules.consolidate is consolidate
+    assert {"format_policy", "facts_schema", "consolidate", "Consolidated"} <= set(govrules.__all__)
