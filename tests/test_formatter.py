@@ -109,6 +109,30 @@ def test_trailing_comment_and_its_continuation_lines_stay_aligned() -> None:
     )
 
 
+def test_declarations_align_cell_by_cell_but_reasons_follow_at_one_space() -> None:
+    """Params align names, '=' and values, and `cites` among those that cite; reasons do not."""
+    text = (
+        'ruleset x { title "t" }\n'
+        "param a = 7 workdays cites 第一条\n"
+        "param published = 2019-08-05\n"
+        "param kinds = [government, department] cites 第二条第一款\n"
+        'repeal daily_update because "理由"\n'
+        'repeal r because "理由"\n'
+        'unchecked 第一条, 第二条 because "无"\n'
+        'unchecked 第三条 because "无"\n'
+    )
+    assert format_text(text) == (
+        'ruleset x {\n    title "t"\n}\n\n'
+        "param a         = 7 workdays               cites 第一条\n"
+        "param published = 2019-08-05\n"
+        "param kinds     = [government, department] cites 第二条第一款\n\n"
+        'repeal daily_update because "理由"\n'
+        'repeal r because "理由"\n\n'
+        'unchecked 第一条, 第二条 because "无"\n'
+        'unchecked 第三条 because "无"\n'
+    )
+
+
 def test_text_is_copied_byte_for_byte() -> None:
     """Quoted text, escapes and inner spaces included, is never touched."""
     text = 'ruleset x { title "  a\\"b  \\\\ #not a comment  " note "x"}\n'

@@ -555,7 +555,13 @@ def _quiet(item: Tree[Token], notes: dict[int, _Notes]) -> bool:
 
 
 def _write_run(writer: _Writer, run: list[Tree[Token]]) -> None:
-    """Write one-line declarations of one shape with their cells aligned in columns."""
+    """Write one-line declarations of one kind with their cells aligned in columns.
+
+    A cell is aligned with the same cell of the lines that agree with it on every cell up
+    to it (so `cites` lines up in the params that have one). A cell after a comma is not
+    padded, so lists keep one space after each comma, and neither is a cell with quoted text
+    after it: a reason (`because "…"`) follows its line at one space.
+    """
     cells = [
         [_flat(list(_leaves(k))) if isinstance(k, Tree) else str(k) for k in item.children]
         for item in run
@@ -563,21 +569,32 @@ def _write_run(writer: _Writer, run: list[Tree[Token]]) -> None:
     firsts = [
         [(next(_leaves(k)) if isinstance(k, Tree) else k) for k in item.children] for item in run
     ]
+    sigs = [_signature(item)[1:] for item in run]
     ends = [0] * len(run)
     starts: list[list[int]] = [[] for _ in run]
-    count = len(cells[0])
-    for c in range(count):
-        spaced = c > 0 and _space_between(_last_token(run[0].children[c - 1]), firsts[0][c])
-        target = max(ends) + 1 if spaced else 0
-        for r in range(len(run)):
-            start = target if spaced else ends[r]
+    for c in range(max(len(row) for row in cells)):
+        rows = [r for r in range(len(run)) if c < len(cells[r])]
+        targets: dict[tuple[str, ...], int] = {}
+        gaps: dict[int, int] = {}
+        for r in rows:
+            before = run[r].children[c - 1] if c > 0 else None
+            spaced = before is not None and _space_between(_last_token(before), firsts[r][c])
+            gap = 1 if spaced else 0
+            gaps[r] = gap
+            if gap and _aligned(run[r], c):
+                key = sigs[r][: c + 1]
+                targets[key] = max(targets.get(key, 0), ends[r] + 1)
+        for r in rows:
+            key = sigs[r][: c + 1]
+            aligned = gaps[r] and _aligned(run[r], c)
+            start = targets.get(key, ends[r] + gaps[r]) if aligned else ends[r] + gaps[r]
             starts[r].append(start)
             ends[r] = start + width(cells[r][c])
     comment_col = max(ends) + 2
     for r, item in enumerate(run):
         writer.leading(firsts[r][0], 0, keep_blank=False)
         line = ""
-        for c in range(count):
+        for c in range(len(cells[r])):
             line += " " * (starts[r][c] - width(line)) + cells[r][c]
         after = writer.note(_last_token(item)).after
         if after:
@@ -586,6 +603,14 @@ def _write_run(writer: _Writer, run: list[Tree[Token]]) -> None:
             writer.lines.extend(" " * comment_col + a for a in after[1:])
         else:
             writer.lines.append(line)
+
+
+def _aligned(item: Tree[Token], c: int) -> bool:
+    """Return whether cell ``c`` of a one-line declaration is padded to its column."""
+    kids = item.children
+    if c == 0 or _text(kids[c - 1]) == ",":
+        return False
+    return not any(_text(k) is not None and str(k).startswith('"') for k in kids[c:])
 
 
 def _last_token(node: Tree[Token] | Token) -> Token:
@@ -622,7 +647,7 @@ def _write_file(tree: Tree[Token], writer: _Writer) -> None:
                 if (
                     _one_line(nxt)
                     and _quiet(nxt, notes)
-                    and _signature(nxt) == _signature(item)
+                    and nxt.data == item.data
                     and not notes[id(nfirst)].before
                     and not notes[id(nfirst)].blank_before
                 ):
