@@ -440,3 +440,19 @@ def test_constructs_the_grammar_gains_later_format_without_a_change(
         assert formatter.format_text(once) == once
     finally:
         formatter.keywords.cache_clear()
+
+
+def test_fmt_of_a_missing_path_is_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A path that does not exist is named in one error line; fmt exits with 2."""
+    assert main(["fmt", str(tmp_path / "nowhere.rules")]) == 2
+    assert (
+        capsys.readouterr().err
+        == f"govrules: error: {tmp_path / 'nowhere.rules'}: no such file or folder\n"
+    )
+
+
+def test_windows_line_ends_come_out_as_line_feeds() -> None:
+    """CRLF text formats like LF text: the same layout, comments without a stray carriage return."""
+    assert format_text(MESSY.replace("\n", "\r\n")) == MESSY_FORMATTED
