@@ -153,7 +153,7 @@ def test_a_session_starts_and_ends_cleanly(folder: Path) -> None:
 
 
 def test_diagnostics_arrive_on_open_and_change_with_ranges(folder: Path) -> None:
-    """Opening a buffer publishes check's diagnostics with their ranges; a fix clears them."""
+    """On open, change and save the server publishes check's diagnostics with their ranges."""
     client = _start(folder)
     try:
         uri = (folder / "luju.rules").as_uri()
@@ -185,6 +185,8 @@ def test_diagnostics_arrive_on_open_and_change_with_ranges(folder: Path) -> None
                 "contentChanges": [{"text": text}],
             },
         )
+        assert [d["severity"] for d in client.diagnostics(uri)] == [2]
+        client.send("textDocument/didSave", {"textDocument": {"uri": uri}})
         assert [d["severity"] for d in client.diagnostics(uri)] == [2]
     finally:
         assert client.close() == 0
@@ -304,3 +306,22 @@ def test_without_pygls_the_command_says_how_to_install_it() -> None:
     assert run.stderr == (
         "govrules: error: the language server needs pygls: pip install 'govrules[lsp]'\n"
     )
+
+
+def test_completion_after_each_offers_the_filtered_collections_facts(
+    session: tuple[Client, str, list[str]], folder: Path
+) -> None:
+    """In `account.posts where each.`, `each.` completes with the facts of a post."""
+    client, _uri, _lines = session
+    uri = (folder / "probe.rules").as_uri()
+    text = 'ruleset probe { title "t" }\nrule r { let n = count(account.posts where each.'
+    client.send(
+        "textDocument/didOpen",
+        {"textDocument": {"uri": uri, "languageId": "govrules", "version": 1, "text": text}},
+    )
+    client.diagnostics(uri)
+    result = client.request(
+        "textDocument/completion",
+        {"textDocument": {"uri": uri}, "position": {"line": 1, "character": 48}},
+    )
+    assert [item["label"] for item in result["items"]] == ["date", "original", "repost", "source"]

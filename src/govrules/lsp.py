@@ -43,6 +43,7 @@ _ARTICLE = re.compile(
 _NAME = re.compile(r"[a-z_][a-z0-9_]*")
 _DOTTED = re.compile(r"([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*)\.([a-z0-9_]*)$")
 _WORD = re.compile(r"[a-z_][a-z0-9_]*$")
+_WHERE = re.compile(r"([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*)\)?\s+where\b")
 
 
 # --- positions: LSP counts UTF-16 code units from 0; our spans count characters from 1 ----
@@ -361,12 +362,11 @@ def completions(analysis: Analysis, line: int, character: int) -> list[Completio
     dotted = _DOTTED.search(prefix)
     if dotted is not None:
         parts = dotted.group(1).split(".")
-        root = parts[0]
-        base: tuple[str, ...] | None = None
-        if root in FACT_PATHS:
-            base = FACT_PATHS[root]
-        elif root in GLOBAL_ROOTS:
-            base = (root,)
+        base = _fact_path(parts[0])
+        if parts[0] == "each":
+            # `each` is an item of the collection the nearest `where` on the line filters.
+            filtered = _WHERE.findall(prefix[: dotted.start()])
+            base = _fact_path(*filtered[-1].split(".")) if filtered else None
         if base is None:
             return []
         field = field_at((*base, *parts[1:]))
@@ -390,6 +390,15 @@ def completions(analysis: Analysis, line: int, character: int) -> list[Completio
     typed = _WORD.search(prefix)
     start = typed.group(0) if typed else ""
     return [c for c in items.values() if c.label.startswith(start)]
+
+
+def _fact_path(root: str, *rest: str) -> tuple[str, ...] | None:
+    """Return where a subject or fact (and the fields after it) lies in the vocabulary."""
+    if root in FACT_PATHS:
+        return (*FACT_PATHS[root], *rest)
+    if root in GLOBAL_ROOTS:
+        return (root, *rest)
+    return None
 
 
 def _fact_detail(name: str) -> str:
