@@ -144,7 +144,7 @@ def analyse(path: Path | None, text: str) -> Analysis:
         try:
             library: Library | None = load(work)
         except GovrulesError as err:  # pragma: no cover - the folder was just made
-            return Analysis(text, name, folder, None, None, (_whole(text, str(err)),))
+            return Analysis(text, name, folder, None, None, (_at_start(str(err)),))
         assert library is not None
         mine = [d for d in library.diagnostics if Path(d.path).name == name]
         policy = next(
@@ -159,7 +159,7 @@ def analyse(path: Path | None, text: str) -> Analysis:
     return Analysis(text, name, folder, library, policy, diagnostics)
 
 
-def _whole(text: str, message: str) -> Diagnostic:
+def _at_start(message: str) -> Diagnostic:
     return Diagnostic(Range(0, 0, 0, 0), "error", message)
 
 
@@ -419,12 +419,16 @@ def _uri_path(uri: str) -> Path | None:
 
 def build_server() -> Any:
     """Return the pygls language server; raises ImportError when pygls is absent."""
-    from importlib.metadata import version
+    from importlib.metadata import PackageNotFoundError, version
 
     from lsprotocol import types as t
     from pygls.lsp.server import LanguageServer
 
-    server = LanguageServer("govrules", version("govrules"))
+    try:
+        release = version("govrules")
+    except PackageNotFoundError:  # pragma: no cover - run from a source tree not installed
+        release = "unknown"
+    server = LanguageServer("govrules", release)
     analyses: dict[str, Analysis] = {}
     severities = {"error": t.DiagnosticSeverity.Error, "warning": t.DiagnosticSeverity.Warning}
 
