@@ -456,3 +456,9 @@ def test_fmt_of_a_missing_path_is_one_line_and_exit_2(
 def test_windows_line_ends_come_out_as_line_feeds() -> None:
     """CRLF text formats like LF text: the same layout, comments without a stray carriage return."""
     assert format_text(MESSY.replace("\n", "\r\n")) == MESSY_FORMATTED
+
+
+def test_the_shipped_policies_are_formatted(capsys: pytest.CaptureFixture[str]) -> None:
+    """`govrules fmt --check` on the shipped policy folder finds nothing to change."""
+    assert main(["fmt", "--check", str(POLICIES)]) == 0
+    assert capsys.readouterr().out == ""
