@@ -14,9 +14,12 @@ from __future__ import annotations
 
 from govrules.api import article, check, rulesets
 from govrules.calendar import CalendarFileError, WorkdayCalendar, YearSchedule
+from govrules.consolidated import Consolidated, consolidate
 from govrules.diff import Change, Diff, diff
 from govrules.errors import CalendarError, FactsError, GovrulesError, PolicyError
 from govrules.evaluate import evaluate
+from govrules.formatter import format_text as format_policy
+from govrules.schema import facts_schema
 from govrules.verdicts import Citation, Decision, Outcome, Verdict
 
 __all__ = [
@@ -24,6 +27,7 @@ __all__ = [
     "CalendarFileError",
     "Change",
     "Citation",
+    "Consolidated",
     "Decision",
     "Diff",
     "FactsError",
@@ -35,7 +39,10 @@ __all__ = [
     "YearSchedule",
     "article",
     "check",
+    "consolidate",
     "diff",
     "evaluate",
+    "facts_schema",
+    "format_policy",
     "rulesets",
 ]

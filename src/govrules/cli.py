@@ -298,12 +298,95 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return code
 
 
+def _rules_files(paths: Sequence[str] | None) -> list[Path]:
+    """Return the .rules files named, or found at the top of the folders named."""
+    if not paths:
+        from importlib.resources import files
+
+        paths = [str(files("govrules.policies"))]
+    found: list[Path] = []
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            found.extend(sorted(path.glob("*.rules")))
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise GovrulesError(f"{name}: no such file or folder")
+    return found
+
+
+def cmd_fmt(args: argparse.Namespace) -> int:
+    """Lay out .rules files canonically, or with --check list those that would change."""
+    from govrules.formatter import format_file
+
+    changed = failed = 0
+    for path in _rules_files(args.paths):
+        try:
+            result = format_file(str(path), check=args.check)
+        except PolicyError as err:
+            print(render_diagnostic(err), file=sys.stderr)
+            failed += 1
+            continue
+        if result.changed:
+            changed += 1
+            print(f"would reformat {path}" if args.check else f"reformatted {path}")
+    if failed:
+        return EXIT_ERROR
+    return EXIT_VIOLATIONS if args.check and changed else EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    """Print the JSON Schema of the facts vocabulary."""
+    from govrules.schema import facts_schema
+
+    print(json.dumps(facts_schema(), ensure_ascii=False, indent=2))
+    return EXIT_OK
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    """Print the consolidated rule set in force for a jurisdiction on a date."""
+    from govrules.consolidated import consolidate, render_html, render_markdown, render_text
+
+    try:
+        result = consolidate(args.ruleset, args.on, policies=args.policies)
+    except FactsError as err:  # only the as-of date can be a bad "fact" here
+        raise GovrulesError(f"--on: expected {err.expected}, found {err.found}") from None
+    render = {"markdown": render_markdown, "html": render_html}.get(args.format, render_text)
+    sys.stdout.write(render(result))
+    return EXIT_OK
+
+
+def cmd_lsp(args: argparse.Namespace) -> int:
+    """Run the language server over standard input and output."""
+    from govrules.lsp import INSTALL_HINT
+
+    try:
+        import pygls  # noqa: F401  (an optional dependency: the `lsp` extra)
+    except ImportError:
+        raise GovrulesError(INSTALL_HINT) from None
+    from govrules.lsp import serve
+
+    serve()
+    return EXIT_OK
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("govrules")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree uninstalled
+        return "unknown"
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``govrules`` command."""
     parser = _Parser(
         prog="govrules",
         description="Evaluate, check and compare rule sets of Chinese government regulations.",
     )
+    parser.add_argument("--version", action="version", version=f"govrules {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     ev = sub.add_parser("evaluate", help="evaluate a unit's facts (JSON) under a jurisdiction")
@@ -353,6 +436,26 @@ def build_parser() -> argparse.ArgumentParser:
     di.add_argument("--policies", help="policy folder the ids name (default: the bundled one)")
     di.add_argument("--output", "-o", help="write to this file instead of standard output")
     di.set_defaults(run=cmd_diff)
+
+    fm = sub.add_parser("fmt", help="lay out .rules files canonically")
+    fm.add_argument("paths", nargs="*", help="files or folders (default: bundled policies)")
+    fm.add_argument(
+        "--check", action="store_true", help="change nothing; exit 1 if a file would change"
+    )
+    fm.set_defaults(run=cmd_fmt)
+
+    sc = sub.add_parser("schema", help="print the JSON Schema (2020-12) of the facts vocabulary")
+    sc.set_defaults(run=cmd_schema)
+
+    sh = sub.add_parser("show", help="the consolidated rule set in force on a date, for reviewers")
+    sh.add_argument("ruleset", help="rule-set id, e.g. luju")
+    sh.add_argument("--on", help="as-of date YYYY-MM-DD (default: today)")
+    sh.add_argument("--format", choices=("text", "markdown", "html"), default="text")
+    sh.add_argument("--policies", help="policy folder to use instead of the bundled one")
+    sh.set_defaults(run=cmd_show)
+
+    lp = sub.add_parser("lsp", help="run the language server for editors (stdio)")
+    lp.set_defaults(run=cmd_lsp)
     return parser
 
 
