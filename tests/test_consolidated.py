@@ -134,7 +134,7 @@ def test_the_command_prints_each_format(fmt: str, capsys: pytest.CaptureFixture[
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["show", "luj"], "govrules: error: unknown jurisdiction 'luj'; did you mean 'luju'?"),
+        (["show", "luj"], "govrules: error: unknown jurisdiction 'luj' (did you mean 'luju'?)"),
         (["show", "luju", "--on", "2024-13-01"], "govrules: error: --on: expected a date"),
     ],
 )

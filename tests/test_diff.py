@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -303,6 +302,7 @@ def test_an_old_file_that_no_longer_parses(
     filing = re.compile(r"(param filing_period\s*=\s*7 )workdays")
     old_rules = filing.sub(r"\g<1>weeks", rules)
     line = next(i for i, text in enumerate(rules.splitlines(), 1) if filing.search(text))
+    column = old_rules.splitlines()[line - 1].index("weeks") + 1
     _two_versions(tmp_path, old_rules)
     monkeypatch.chdir(tmp_path)
     with pytest.raises(govrules.PolicyError) as caught:
@@ -310,13 +310,13 @@ def test_an_old_file_that_no_longer_parses(
     assert (caught.value.path, caught.value.line) == ("old/yunnan.rules", line)
     assert main(["diff", "old/yunnan.rules", "new/yunnan.rules"]) == 2
     out, err = capsys.readouterr()
-    assert err.startswith(f"old/yunnan.rules:{line}:32: error: ")
+    assert err.startswith(f"old/yunnan.rules:{line}:{column}: error: ")
     assert "Traceback" not in err
     title = "《云南省政务新媒体管理办法》（云政办规〔2019〕6号）"
     assert out.splitlines()[:3] == [
         f"{title} [old/yunnan.rules] → {title} [new/yunnan.rules]",
         "规则集 yunnan → yunnan：删除0项，新增0项，修改0项，仅条号变化0项，未变0项",
-        f"注意：old/yunnan.rules:{line}:32: 无法解析（{caught.value.message}），"
+        f"注意：old/yunnan.rules:{line}:{column}: 无法解析（{caught.value.message}），"
         "只比较条文文字，不比较义务",
     ]
     assert "条文对照（1）\n  yunnan 第十八条\n    - 主管单位 → 市政府办公室" in out

@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
@@ -369,77 +368,41 @@ def test_the_tools_are_public() -> None:
     assert {"format_policy", "facts_schema", "consolidate", "Consolidated"} <= set(govrules.__all__)
 
 
-def test_constructs_the_grammar_gains_later_format_without_a_change(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """With `except`, `due`, `presume`, `define`, `uses` added to the grammar, fmt lays them out."""
-    from importlib.resources import files
-
-    from lark import Lark
-
-    import govrules.formatter as formatter
-
-    grammar = files("govrules.grammars").joinpath("govrules.lark").read_text(encoding="utf-8")
-    grammar = grammar.replace(
-        '| "note" STRING                               -> h_note',
-        '| "note" STRING -> h_note\n    | "uses" NAME -> h_uses',
+def test_exceptions_presumptions_definitions_and_due_get_the_canonical_layout() -> None:
+    """`uses`, `define`, `presume`, `due`, `except … then` and `pending` lay out like the rest."""
+    text = (
+        'ruleset x { title "t" uses common }\n'
+        'define open_on(a, d) { note "n" value a.opened_on <= d }\n'
+        'presume account.opened_by = unit because "账号由单位开办"\n'
+        "rule r { subject event due event.date + 7 workdays\n"
+        '  except event.collective_decision cites 第五条 "经集体研究"'
+        " then require event.filed_on <= on }\n"
+        'example "e" { on 2024-01-02 facts {} expect "unit" r pending missing }\n'
     )
-    grammar = grammar.replace(
-        '| "note" STRING                    -> c_note',
-        '| "note" STRING -> c_note\n    | "except" expr cites STRING -> c_except\n'
-        '    | "due" expr -> c_due',
+    once = format_text(text)
+    assert once == (
+        "ruleset x {\n"
+        '    title "t"\n'
+        "    uses  common\n"
+        "}\n\n"
+        "define open_on(a, d) {\n"
+        '    note  "n"\n'
+        "    value a.opened_on <= d\n"
+        "}\n\n"
+        'presume account.opened_by = unit because "账号由单位开办"\n\n'
+        "rule r {\n"
+        "    subject event\n"
+        "    due     event.date + 7 workdays\n"
+        '    except  event.collective_decision cites 第五条 "经集体研究"'
+        " then require event.filed_on <= on\n"
+        "}\n\n"
+        'example "e" {\n'
+        "    on 2024-01-02\n"
+        "    facts {}\n"
+        '    expect "unit" r pending missing\n'
+        "}\n"
     )
-    grammar = grammar.replace("    | example\n", "    | example\n    | presume\n    | define\n")
-    grammar += (
-        '\npresume: "presume" postfix "=" expr "because" STRING\n'
-        'define: "define" NAME "(" [NAME ("," NAME)*] ")" "=" expr\n'
-    )
-    grammar = grammar.replace('| "undetermined"', '| "undetermined" | "pending"')
-    sink: list[Any] = []
-    lark = Lark(
-        grammar,
-        parser="lalr",
-        propagate_positions=True,
-        maybe_placeholders=False,
-        keep_all_tokens=True,
-        lexer_callbacks={"COMMENT": sink.append},
-    )
-    monkeypatch.setattr(formatter, "_lark", lambda: (lark, sink))
-    monkeypatch.setattr(formatter, "parse", lambda text, path: None)
-    formatter.keywords.cache_clear()
-    try:
-        text = (
-            'ruleset x { title "t" uses calendar_rules }\n'
-            "define running(a, d) = a.opened_on <= d and not (a.events where each.type == close)\n"
-            'presume account.opened_by = "unit" because "账号由单位开办"\n'
-            "rule r { subject event due event.date + 7 workdays\n"
-            '  except event.force_majeure cites 第五条 "不可抗力" require event.filed_on <= on }\n'
-            'example "e" { on 2024-01-02 facts {} expect "unit" r pending }\n'
-        )
-        once = formatter.format_text(text)
-        assert once == (
-            "ruleset x {\n"
-            '    title "t"\n'
-            "    uses  calendar_rules\n"
-            "}\n\n"
-            "define running(a, d) = a.opened_on <= d"
-            " and not (a.events where each.type == close)\n\n"
-            'presume account.opened_by = "unit" because "账号由单位开办"\n\n'
-            "rule r {\n"
-            "    subject event\n"
-            "    due     event.date + 7 workdays\n"
-            '    except  event.force_majeure cites 第五条 "不可抗力"\n'
-            "    require event.filed_on <= on\n"
-            "}\n\n"
-            'example "e" {\n'
-            "    on 2024-01-02\n"
-            "    facts {}\n"
-            '    expect "unit" r pending\n'
-            "}\n"
-        )
-        assert formatter.format_text(once) == once
-    finally:
-        formatter.keywords.cache_clear()
+    assert format_text(once) == once
 
 
 def test_fmt_of_a_missing_path_is_one_line_and_exit_2(

@@ -1,4 +1,4 @@
-"""The built-in functions rules may call, with the counting conventions of CONTRACT §5."""
+"""The built-in functions rules may call, with the counting conventions of docs/contract.md."""
 
 from __future__ import annotations
 
@@ -122,7 +122,7 @@ def _gaps(
 
     A run from ``a`` to ``b`` exceeds the interval when the day ``interval`` after ``a - 1``
     still falls inside it: for 14 days, a run of 14 or more days without a qualifying post
-    (CONTRACT §5); for months, dateutil's month arithmetic decides.
+    (docs/contract.md, counting conventions); for months, dateutil's month arithmetic decides.
     """
     if end < start:
         return ()

@@ -1,6 +1,6 @@
 """Resolve layered rule sets: which version of each obligation each layer puts in force, and when.
 
-Two relations (CONTRACT §1):
+Two relations (docs/contract.md, rule sets):
 
 - *adapts* copies the base: every inherited rule becomes the child's own, renumbered to
   the child's articles and in force only from the child's date; the base no longer binds.
@@ -271,7 +271,7 @@ def _resolve(policies: Mapping[str, n.Policy], ruleset_id: str) -> RuleSet:
     if measure.base is None:
         params = tuple((p.name, p.value) for p in policy.params)
         # A base whose text gives no date is taken to bind on every date, and every verdict
-        # says that the date is unknown (CONTRACT §1 treats a child's unknown date likewise).
+        # says that the date is unknown (docs/contract.md treats a child's unknown date alike).
         root_start = measure.effective if measure.effective is not None else dt.date.min
         roots = tuple(
             _new_obligation(rule, measure, params, root_start, measure.effective is not None)

@@ -24,9 +24,9 @@ from typing import Any
 import attrs
 
 from govrules import nodes as n
-from govrules.compiler import FACT_PATHS, GLOBAL_ROOTS
 from govrules.errors import GovrulesError, PolicyError
-from govrules.facts import SCHEMA, Field, field_at
+from govrules.facts import BINDING_PATHS as FACT_PATHS
+from govrules.facts import GLOBAL_ROOTS, SCHEMA, Field, field_at
 from govrules.formatter import keywords
 from govrules.functions import FUNCTIONS
 from govrules.library import Library, load
