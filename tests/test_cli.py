@@ -329,3 +329,19 @@ def test_test_takes_a_policy_file(capsys: Any) -> None:
     assert main(["test", str(ROOT / "policies" / "puding.rules"), "-v"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert {line.split()[1] for line in lines if line.startswith("PASS")} == {"puding:"}
+
+
+def test_a_violation_shows_the_whole_paragraph_it_cites(tmp_path: Path, capsys: Any) -> None:
+    """Puding 第十八条第一款 is shown to its end, the sentence that imposes daily updates."""
+    facts = {
+        "period": {"start": "2024-06-03", "end": "2024-06-07"},
+        "accounts": [
+            {"id": "wx", "opened_on": "2023-01-02", "events": [], "posts": [{"date": "2024-06-03"}]}
+        ],
+    }
+    assert (
+        main(["evaluate", str(write_facts(tmp_path, facts)), "-j", "puding", "--on", "2024-06-08"])
+        == 1
+    )
+    out = capsys.readouterr().out
+    assert "除节假日外，原则上每天至少更新发布 1条信息。" in out  # the source writes a space

@@ -66,8 +66,9 @@ def render_verdict(v: Verdict, colour: bool, full: bool) -> str:
         return head
     lines = [head, f"    {v.explanation}"]
     for c in v.citations:
-        text = c.text if len(c.text) <= 120 else c.text[:119] + "…"
-        lines.append(f"    {c.title}{c.label}：{text}")
+        # The whole 款 or 项 cited: the sentence that imposes the duty may come last
+        # (Puding 第十八条第一款 ends with 除节假日外，原则上每天至少更新发布1条信息).
+        lines.append(f"    {c.title}{c.label}：{c.text}")
     return "\n".join(lines)
 
 
