@@ -13,16 +13,12 @@ import sys
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import Any
 
 import attrs
 
 from govrules.errors import CalendarError, GovrulesError
-
-if sys.version_info >= (3, 11):
-    from importlib.resources.abc import Traversable
-else:  # pragma: no cover - importlib.abc.Traversable is deprecated from 3.12 on
-    from importlib.abc import Traversable
+from govrules.files import FileLike, Traversable, confined, decode, display, is_file
 
 __all__ = [
     "CalendarFileError",
@@ -31,9 +27,6 @@ __all__ = [
     "load_calendar_dir",
     "load_year_file",
 ]
-
-#: Anything a year file or a calendar folder can be read from.
-FileLike: TypeAlias = "str | os.PathLike[str] | Traversable"
 
 _WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -248,11 +241,6 @@ def _as_traversable(path: FileLike) -> Traversable:
     return path
 
 
-def _display(path: FileLike) -> str:
-    """Return how messages name ``path``."""
-    return os.fspath(path) if isinstance(path, (str, os.PathLike)) else str(path)
-
-
 def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     """Return the JSON object of ``pairs``, refusing a key given twice."""
     result: dict[str, Any] = {}
@@ -270,7 +258,7 @@ class _DuplicateKey(Exception):
 def _parse(name: str, suffix: str, data: bytes) -> Any:
     """Return the document in ``data``, parsed as JSON or TOML by ``suffix``."""
     try:
-        text = data.decode("utf-8")
+        text = decode(data)
     except UnicodeDecodeError as exc:
         raise CalendarFileError(name, "", f"is not UTF-8 text ({exc.reason})") from None
     if suffix == ".json":
@@ -377,7 +365,7 @@ def _schedule_from_document(name: str, stem: str, document: object) -> YearSched
 
 def load_year_file(path: FileLike) -> YearSchedule:
     """Return the year schedule in the JSON or TOML file ``path``, checked strictly."""
-    name = _display(path)
+    name = display(path)
     resource = _as_traversable(path)
     suffix = os.path.splitext(resource.name)[1].lower()
     if suffix not in _SUFFIXES:
@@ -390,23 +378,37 @@ def load_year_file(path: FileLike) -> YearSchedule:
     return _schedule_from_document(name, stem, _parse(name, suffix, data))
 
 
-def load_calendar_dir(path: FileLike) -> tuple[YearSchedule, ...]:
-    """Return the schedules of every ``*.json`` and ``*.toml`` file in a folder, by year."""
-    name = _display(path)
+def load_calendar_dir(
+    path: FileLike, *, root: FileLike | None = None
+) -> tuple[YearSchedule, ...]:
+    """Return the schedules of every ``*.json`` and ``*.toml`` file in a folder, by year.
+
+    With ``root`` (a policy folder), a file or the folder itself that links outside
+    ``root`` is refused rather than read.
+    """
+    name = display(path)
     folder = _as_traversable(path)
     if not folder.is_dir():
         raise CalendarFileError(name, "", "is not a folder")
+    fence = _as_traversable(root) if root is not None else None
     files = sorted(
         (
             entry
             for entry in folder.iterdir()
-            if entry.is_file() and os.path.splitext(entry.name)[1].lower() in _SUFFIXES
+            if is_file(entry) and os.path.splitext(entry.name)[1].lower() in _SUFFIXES
         ),
         key=lambda entry: entry.name,
     )
     by_year: dict[int, tuple[YearSchedule, str]] = {}
     for entry in files:
-        entry_name = _display(entry)
+        entry_name = display(entry)
+        if fence is not None and not confined(fence, entry):
+            raise CalendarFileError(
+                entry_name,
+                "",
+                "links to a place outside the policy folder; policies may only read files "
+                "inside their own folder",
+            )
         schedule = load_year_file(entry)
         if schedule.year in by_year:
             other = by_year[schedule.year][1]

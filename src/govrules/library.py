@@ -11,8 +11,7 @@ import functools
 import os
 from collections.abc import Mapping
 from importlib.resources import files
-from importlib.resources.abc import Traversable
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import attrs
 
@@ -20,6 +19,7 @@ from govrules import nodes as n
 from govrules.calendar import YearSchedule, load_calendar_dir
 from govrules.checks import Context, diagnostic, run_checks
 from govrules.errors import GovrulesError, PolicyError, PolicyErrors
+from govrules.files import Traversable, confined, inside, is_file, read_text
 from govrules.layers import RuleSet, resolve
 from govrules.parser import parse
 from govrules.texts import Document, segment
@@ -73,13 +73,24 @@ def _read_folder(folder: Traversable, label: str, inherit: Library | None = None
     policies: dict[str, n.Policy] = {}
     diagnostics: list[PolicyError] = []
     entries = sorted(
-        (e for e in folder.iterdir() if e.name.endswith(".rules") and e.is_file()),
+        (e for e in folder.iterdir() if e.name.endswith(".rules") and is_file(e)),
         key=lambda e: e.name,
     )
     for entry in entries:
         path = f"{label}/{entry.name}" if label else entry.name
+        if not confined(folder, entry):
+            diagnostics.append(
+                PolicyError(
+                    "the file links to a place outside the policy folder; it is not read",
+                    path=path,
+                    line=1,
+                    column=1,
+                    hint="policies may only read files inside their own folder",
+                )
+            )
+            continue
         try:
-            text = entry.read_text(encoding="utf-8")
+            text = read_text(entry)
         except UnicodeDecodeError as err:
             diagnostics.append(_not_utf8(path, err))
             continue
@@ -112,7 +123,7 @@ def _read_folder(folder: Traversable, label: str, inherit: Library | None = None
         ref = policy.header.get("text")
         if ref is None:
             continue
-        target = _inside(folder, str(ref.value))
+        target = inside(folder, str(ref.value))
         if target is None:
             refused.add(pid)
             diagnostics.append(
@@ -124,9 +135,9 @@ def _read_folder(folder: Traversable, label: str, inherit: Library | None = None
                 )
             )
             continue
-        if target.is_file():
+        if is_file(target):
             try:
-                documents[pid] = segment(target.read_text(encoding="utf-8"), pid)
+                documents[pid] = segment(read_text(target), pid)
             except (UnicodeDecodeError, OSError) as err:
                 refused.add(pid)  # reported here, not again as "not found"
                 problem = (
@@ -154,7 +165,7 @@ def _read_folder(folder: Traversable, label: str, inherit: Library | None = None
     calendars: tuple[YearSchedule, ...] = ()
     cal_dir = folder.joinpath("calendar")
     if cal_dir.is_dir():
-        calendars = load_calendar_dir(cal_dir)
+        calendars = load_calendar_dir(cal_dir, root=folder)
     return Library(label, policies, documents, tuple(diagnostics), calendars, own=frozenset(own))
 
 
@@ -171,25 +182,6 @@ def _not_utf8(path: str, err: UnicodeDecodeError) -> PolicyError:
         source_line=shown,
         hint="save the file as UTF-8",
     )
-
-
-def _inside(folder: Traversable, relative: str) -> Traversable | None:
-    """Return ``relative`` under ``folder`` if it stays inside it, else None."""
-    parts = PurePosixPath(relative.replace("\\", "/")).parts
-    if not parts or relative.startswith(("/", "\\")) or ":" in parts[0]:
-        return None
-    if any(p in ("..", "") for p in parts):
-        return None
-    target = folder
-    for p in parts:
-        target = target.joinpath(p)
-    if isinstance(folder, Path) and isinstance(target, Path):
-        root = folder.resolve()
-        try:
-            target.resolve().relative_to(root)
-        except ValueError:  # a symbolic link out of the folder
-            return None
-    return target
 
 
 @functools.cache

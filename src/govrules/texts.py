@@ -25,6 +25,7 @@ from collections.abc import Sequence
 import attrs
 
 from govrules.errors import GovrulesError
+from govrules.files import read_text
 
 __all__ = [
     "Anomaly",
@@ -275,12 +276,12 @@ def load(key: str) -> Document:
         raise TextLookupError(
             f"no bundled text {key!r} (available: {', '.join(available) or 'none'})"
         )
-    return segment(resource.read_text(encoding="utf-8-sig"), key)
+    return segment(read_text(resource), key)
 
 
 def load_path(path: pathlib.Path) -> Document:
     """Return the text file at ``path`` segmented; its key is the file name's stem."""
-    return segment(path.read_text(encoding="utf-8-sig"), path.stem)
+    return segment(read_text(path), path.stem)
 
 
 _NUM = r"(?:[零〇一二两三四五六七八九十百千]{1,8}|[0-9０-９]{1,4})"
