@@ -15,7 +15,14 @@ from __future__ import annotations
 from govrules.api import article, check, rulesets
 from govrules.calendar import CalendarFileError, WorkdayCalendar, YearSchedule
 from govrules.diff import Change, Diff, diff
-from govrules.errors import CalendarError, FactsError, GovrulesError, PolicyError
+from govrules.errors import (
+    CalendarError,
+    DateRangeError,
+    FactsError,
+    GovrulesError,
+    PolicyError,
+    StackDepthError,
+)
 from govrules.evaluate import evaluate
 from govrules.verdicts import Citation, Decision, Outcome, Verdict
 
@@ -24,12 +31,14 @@ __all__ = [
     "CalendarFileError",
     "Change",
     "Citation",
+    "DateRangeError",
     "Decision",
     "Diff",
     "FactsError",
     "GovrulesError",
     "Outcome",
     "PolicyError",
+    "StackDepthError",
     "Verdict",
     "WorkdayCalendar",
     "YearSchedule",

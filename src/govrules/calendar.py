@@ -378,9 +378,7 @@ def load_year_file(path: FileLike) -> YearSchedule:
     return _schedule_from_document(name, stem, _parse(name, suffix, data))
 
 
-def load_calendar_dir(
-    path: FileLike, *, root: FileLike | None = None
-) -> tuple[YearSchedule, ...]:
+def load_calendar_dir(path: FileLike, *, root: FileLike | None = None) -> tuple[YearSchedule, ...]:
     """Return the schedules of every ``*.json`` and ``*.toml`` file in a folder, by year.
 
     With ``root`` (a policy folder), a file or the folder itself that links outside

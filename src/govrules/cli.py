@@ -17,6 +17,7 @@ from govrules.diff_formats import render_html, render_json, render_markdown, ren
 from govrules.errors import FactsError, GovrulesError, PolicyError
 from govrules.evaluate import evaluate
 from govrules.examples import run_examples
+from govrules.files import decode
 from govrules.library import load
 from govrules.verdicts import Decision, Outcome, Verdict
 
@@ -92,15 +93,22 @@ def render_decision(decision: Decision, colour: bool, show_all: bool) -> str:
 
 def _read_facts(path: str) -> Any:
     try:
-        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+        data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
     except OSError as err:
-        raise GovrulesError(f"{path}: cannot read facts: {err.strerror}") from None
+        raise GovrulesError(f"{path}: cannot read facts: {err.strerror or err}") from None
+    try:
+        text = decode(data)
     except UnicodeDecodeError:
         raise GovrulesError(f"{path}: facts must be UTF-8 JSON") from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as err:
         raise GovrulesError(f"{path}:{err.lineno}:{err.colno}: not valid JSON: {err.msg}") from None
+    except RecursionError:
+        raise GovrulesError(f"{path}: the JSON nests lists or objects too deeply") from None
+    except ValueError:
+        # Python refuses to convert integers of more than 4300 digits (3.11 and later).
+        raise GovrulesError(f"{path}: the JSON holds a number too long to read") from None
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
@@ -133,6 +141,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.path is not None:
         path = Path(args.path)
         if path.is_file():
+            if path.suffix != ".rules":
+                raise GovrulesError(
+                    f"{args.path}: check reads a policy folder or a .rules file, "
+                    f"not a {path.suffix or 'suffix-less'} file"
+                )
             folder, only = str(path.parent), path.name
         elif not path.exists():
             raise GovrulesError(f"{args.path}: no such file or folder")

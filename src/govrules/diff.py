@@ -19,7 +19,7 @@ import attrs
 from govrules import nodes as n
 from govrules import texts
 from govrules.compiler import literal_value
-from govrules.errors import GovrulesError
+from govrules.errors import GovrulesError, contained, shown
 from govrules.explain import show
 from govrules.layers import Measure, Obligation, RuleSet, Version
 from govrules.library import Library, load
@@ -340,6 +340,11 @@ def diff_rulesets(left_lib: Library, left: RuleSet, right_lib: Library, right: R
 
 def side(spec: str | os.PathLike[str]) -> tuple[Library, RuleSet]:
     """Return the library and rule set a diff side names: a rule-set id or a ``.rules`` file."""
+    if not isinstance(spec, (str, os.PathLike)):
+        raise GovrulesError(
+            "diff compares rule sets named by id (such as 'yunnan') or by a .rules file, "
+            f"not {shown(spec)} ({type(spec).__name__})"
+        )
     path = Path(spec)
     if path.suffix == ".rules" or path.is_file():
         if not path.is_file():
@@ -365,6 +370,7 @@ def side(spec: str | os.PathLike[str]) -> tuple[Library, RuleSet]:
     return library, library.ruleset(str(spec))
 
 
+@contained
 def diff(left: str | os.PathLike[str], right: str | os.PathLike[str]) -> Diff:
     """Compare two rule sets, each named by id (bundled) or by a ``.rules`` file."""
     left_lib, left_rs = side(left)

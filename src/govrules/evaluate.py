@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -19,9 +20,9 @@ from govrules.compiler import (
     Compiler,
     EvaluationError,
 )
-from govrules.errors import FactsError, GovrulesError
+from govrules.errors import DateRangeError, FactsError, GovrulesError, contained, shown
 from govrules.explain import show
-from govrules.facts import validate
+from govrules.facts import extreme_dates, validate
 from govrules.layers import Measure, Obligation, RuleSet, Version
 from govrules.library import Library, load
 from govrules.texts import Document
@@ -347,6 +348,9 @@ def _verdict(
     )
 
 
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def as_date(value: object, what: str) -> dt.date:
     """Return ``value`` as a date, accepting ISO strings; FactsError names ``what`` otherwise."""
     if isinstance(value, dt.datetime):
@@ -354,15 +358,17 @@ def as_date(value: object, what: str) -> dt.date:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
-        try:
-            if len(value) == 10:
+        # fromisoformat alone would take 2024-W01-1 and 20240101 on Python 3.11 and later.
+        if _ISO_DATE.fullmatch(value):
+            try:
                 return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
-        raise FactsError(what, "a date YYYY-MM-DD", repr(value))
+            except ValueError:
+                pass
+        raise FactsError(what, "a date YYYY-MM-DD", shown(value))
     raise FactsError(what, "a date", type(value).__name__)
 
 
+@contained
 def evaluate(
     facts: Mapping[str, Any],
     jurisdiction: str,
@@ -375,6 +381,11 @@ def evaluate(
     day = dt.date.today() if on is None else as_date(on, "on")
     library = load(policies)
     ruleset = library.ruleset(jurisdiction)
+    if calendar is not None and not isinstance(calendar, WorkdayCalendar):
+        raise GovrulesError(
+            f"calendar: expected a WorkdayCalendar, found {type(calendar).__name__}; "
+            "for a year file pass WorkdayCalendar.default().with_year_file(path)"
+        )
     cal = calendar or WorkdayCalendar.default()
     if library.calendars:
         cal = cal.with_years(*library.calendars)
@@ -415,6 +426,8 @@ def run(
                 AttributeError,
                 ArithmeticError,
             ) as err:
+                if _overflowed(err):
+                    raise DateRangeError(_out_of_range(cob, subject, on, data)) from None
                 # A policy that passed its checks can still meet values of a kind it did
                 # not expect; the caller gets the rule and the subject, not a traceback.
                 raise GovrulesError(
@@ -422,3 +435,28 @@ def run(
                     f"{cob.versions[-1].version.origin.line}) failed on {subject}: {err}"
                 ) from None
     return Decision(ruleset.id, on, tuple(verdicts))
+
+
+def _overflowed(err: BaseException) -> bool:
+    """Return whether ``err`` is, or was raised while handling, a date leaving 1–9999."""
+    seen: BaseException | None = err
+    while seen is not None:
+        if isinstance(seen, OverflowError):
+            return True
+        seen = seen.__context__  # kept even when re-raised `from None`
+    return False
+
+
+def _out_of_range(cob: CompiledObligation, subject: str, on: dt.date, data: Any) -> str:
+    """Return why a rule's date arithmetic left Python's dates, naming the dates given."""
+    version = cob.versions[-1].version
+    given = [on]
+    extremes = extreme_dates(data)
+    if extremes is not None:
+        given.extend(extremes)
+    dates = " and ".join(sorted({str(d) for d in (min(given), max(given))}))
+    return (
+        f"rule '{cob.obligation.id}' ({version.origin.path}:{version.origin.line}) on "
+        f"{subject} counts from {dates} to a date outside 0001-01-01…9999-12-31, "
+        "the dates govrules can count in; check the dates in the facts and --on/on="
+    )

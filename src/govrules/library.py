@@ -18,7 +18,7 @@ import attrs
 from govrules import nodes as n
 from govrules.calendar import YearSchedule, load_calendar_dir
 from govrules.checks import Context, diagnostic, run_checks
-from govrules.errors import GovrulesError, PolicyError, PolicyErrors
+from govrules.errors import GovrulesError, PolicyError, PolicyErrors, contained, shown
 from govrules.files import Traversable, confined, inside, is_file, read_text
 from govrules.layers import RuleSet, resolve
 from govrules.parser import parse
@@ -55,6 +55,11 @@ class Library:
     def ruleset(self, ruleset_id: str) -> RuleSet:
         """Return the resolved rule set, raising if the folder has errors or lacks the id."""
         self.raise_errors()
+        if not isinstance(ruleset_id, str):
+            raise UnknownRuleSetError(
+                f"a rule set is named by its id, such as 'yunnan', not {shown(ruleset_id)} "
+                f"({type(ruleset_id).__name__})"
+            )
         if ruleset_id not in self.policies:
             from govrules.facts import suggest
 
@@ -193,10 +198,16 @@ def bundled() -> Library:
 _FOLDERS: dict[tuple[str, tuple[tuple[str, float], ...]], Library] = {}
 
 
+@contained
 def load(folder: str | os.PathLike[str] | None) -> Library:
     """Return the library of a policy folder (None: the bundled one), reloaded when files change."""
     if folder is None:
         return bundled()
+    if not isinstance(folder, (str, os.PathLike)):
+        raise GovrulesError(
+            f"policies: expected a folder (a str or os.PathLike path), found {shown(folder)} "
+            f"({type(folder).__name__})"
+        )
     path = Path(folder)
     if not path.is_dir():
         raise GovrulesError(f"policy folder '{folder}' does not exist or is not a folder")

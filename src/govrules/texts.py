@@ -65,7 +65,7 @@ _UNIT_VALUES = {"十": 10, "百": 100, "千": 1000}
 _ZEROS = "零〇"
 _DIGIT_NAMES = "零一二三四五六七八九"
 _ARABIC = re.compile(r"[0-9０-９]+")
-_LARGEST = 9999
+LARGEST_NUMERAL = 9999
 
 
 def chinese_numeral(text: str) -> int:
@@ -123,8 +123,8 @@ def _parse_chinese(text: str) -> int | None:
 
 def to_chinese_numeral(n: int) -> str:
     """Return ``n`` written as a standard Chinese numeral: 17 -> 十七, 101 -> 一百零一."""
-    if not 0 <= n <= _LARGEST:
-        raise ValueError(f"cannot write {n} as a Chinese numeral (supported: 0–{_LARGEST})")
+    if not 0 <= n <= LARGEST_NUMERAL:
+        raise ValueError(f"cannot write {n} as a Chinese numeral (supported: 0–{LARGEST_NUMERAL})")
     if n == 0:
         return "零"
     parts: list[str] = []
