@@ -244,3 +244,70 @@ def test_cli_check_of_a_policy_with_a_300_character_text_name(tmp_path: Path) ->
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr + result.stdout
     assert f"{tmp_path}/p.rules:3:" in result.stdout
+
+
+POLICY_HEAD = (
+    "ruleset p {\n"
+    '    title "《测试》" issuer "测试" level county jurisdiction "测试"\n'
+    '    effective 2024-01-01 text "p.txt"\n'
+    "}\n"
+)
+
+
+@pytest.mark.parametrize("separator", ["\x0c", "\x85", "\u2028", "\u2029", "\x0b"])
+def test_a_line_separator_in_a_comment_keeps_the_quoted_line_right(
+    tmp_path: Path, separator: str
+) -> None:
+    """A form feed, U+0085 or U+2028 in a comment neither shifts nor splits the quoted line."""
+    (tmp_path / "p.txt").write_text("《测试》\n第一条 测试。\n", encoding="utf-8")
+    (tmp_path / "p.rules").write_text(
+        POLICY_HEAD
+        + f"# a comment{separator}with a separator\n"
+        + 'rule r { subject unit cites 第一条 require eval(unit.name) explain "x" }\n',
+        encoding="utf-8",
+    )
+    [found] = govrules.check(tmp_path)
+    assert (found.line, found.column) == (6, 41)
+    assert found.source_line.startswith("rule r { subject unit")
+    assert found.render().split("\n")[1:3] == [
+        '    rule r { subject unit cites 第一条 require eval(unit.name) explain "x" }',
+        "    " + " " * 43 + "^" * 15,  # 第一条 takes six cells
+    ]
+
+
+@pytest.mark.parametrize(
+    ("expression", "nested", "level"),
+    [
+        ("not " * 150 + "true", "not not", len("not ")),
+        ("(true and " * 150 + "true" + ")" * 150, "true and (", len("(true and ")),
+    ],
+    ids=["not", "and"],
+)
+def test_an_expression_nested_too_deeply_is_reported_where_it_nests(
+    tmp_path: Path, expression: str, nested: str, level: int
+) -> None:
+    """Nesting past the limit is a PolicyError at a nested part of the expression, not 1:1."""
+    (tmp_path / "p.txt").write_text("《测试》\n第一条 测试。\n", encoding="utf-8")
+    (tmp_path / "p.rules").write_text(
+        POLICY_HEAD + "rule r {\n  require " + expression + '\n  explain "x"\n}\n',
+        encoding="utf-8",
+    )
+    [found] = govrules.check(tmp_path)
+    assert found.message == "an expression is nested more than 100 levels deep"
+    assert found.line == 6
+    # Past "  require " and at least 90 levels in: the caret is inside the nesting.
+    assert found.column > len("  require ") + 90 * level
+    assert found.source_line[found.column - 1 :].startswith(nested)
+
+
+def test_an_expression_nested_60_deep_is_checked_and_evaluated(tmp_path: Path) -> None:
+    """Nesting well inside the limit goes through every stage: check, compile, evaluate."""
+    (tmp_path / "p.txt").write_text("《测试》\n第一条 测试。\n", encoding="utf-8")
+    expression = "(true and " * 60 + "true" + ")" * 60
+    (tmp_path / "p.rules").write_text(
+        POLICY_HEAD + f'rule r {{ subject unit cites 第一条 require {expression} explain "x" }}\n',
+        encoding="utf-8",
+    )
+    assert govrules.check(tmp_path) == ()
+    decision = govrules.evaluate({}, "p", "2024-11-01", policies=tmp_path)
+    assert [v.outcome.value for v in decision.verdicts] == ["compliant"]

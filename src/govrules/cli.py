@@ -50,7 +50,7 @@ _OUTCOME_COLOUR = {
 
 def render_diagnostic(err: PolicyError) -> str:
     """Return ``path:line:col: severity: message``, the source line, a caret and a hint."""
-    lines = err.render().splitlines()
+    lines = err.render().split("\n")
     lines[0] = f"{err.path}:{err.line}:{err.column}: {err.severity}: {err.message}"
     return "\n".join(lines)
 

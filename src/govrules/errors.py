@@ -37,6 +37,15 @@ def _display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+def _printable(line: str) -> str:
+    """Return ``line`` with tabs, line and paragraph separators and controls as spaces.
+
+    One character for one keeps the caret under the right column; a form feed or U+2028
+    printed as it is would break the quoted line in two on a terminal.
+    """
+    return "".join(" " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in line)
+
+
 class PolicyError(GovrulesError):
     """A mistake in a ``.rules`` file, located by path, line and column."""
 
@@ -74,7 +83,7 @@ class PolicyError(GovrulesError):
             marked = self.source_line[max(0, self.column - 1) : self.column - 1 + self.width]
             pad = " " * _display_width(prefix.replace("\t", " "))
             carets = "^" * max(1, _display_width(marked))
-            parts.append("    " + self.source_line.replace("\t", " "))
+            parts.append("    " + _printable(self.source_line))
             parts.append("    " + pad + carets)
         if self.hint:
             parts.append(f"  hint: {self.hint}")
