@@ -11,17 +11,19 @@ import os
 import re
 import sys
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-from govrules.errors import CalendarError, GovrulesError
+from govrules.errors import CalendarError, DateRangeError, GovrulesError
 from govrules.files import FileLike, Traversable, confined, decode, display, is_file
 
 __all__ = [
+    "CORRECTIONS",
     "CalendarFileError",
+    "Correction",
     "WorkdayCalendar",
     "YearSchedule",
     "load_calendar_dir",
@@ -68,9 +70,13 @@ def _schedule_problem(
 
 
 def _date_problem(d: date, year: int, *, rest_expected: bool) -> str | None:
-    """Return why ``d`` cannot be listed (holiday or make-up workday) in ``year``."""
-    if d.year != year:
-        return f"is not in {year}"
+    """Return why ``d`` cannot be listed (holiday or make-up workday) in ``year``'s schedule.
+
+    A year's notice may move days of the neighbouring years: the 2006, 2007, 2008 and 2019
+    notices set make-up days or holidays in the previous December.
+    """
+    if abs(d.year - year) > 1:
+        return f"is not in {year} or a neighbouring year"
     weekend = d.weekday() >= 5
     if rest_expected and not weekend:
         return (
@@ -87,7 +93,11 @@ def _date_problem(d: date, year: int, *, rest_expected: bool) -> str | None:
 
 @attrs.frozen
 class YearSchedule:
-    """One year's State Council schedule: weekday rest days and weekend working days."""
+    """One year's State Council schedule: weekday rest days and weekend working days.
+
+    The lists may hold days of the neighbouring years that the year's notice moves (such as
+    2005-12-31 in 2006's); they change those days without replacing the neighbour's schedule.
+    """
 
     year: int
     holidays: frozenset[date] = attrs.field(converter=_date_set)
@@ -123,17 +133,19 @@ class WorkdayCalendar:
             if after != before + 1:
                 # A gap would make "covers 2004–2028" a lie about 2027: name the year to supply.
                 raise CalendarError(before + 1, covered=(years[0], before))
-        ordinals: list[int] = []
+        # Each day's status from the schedules in year order: the later notice wins, so a
+        # December day moved by the next year's notice takes that notice's word.
+        moved: dict[int, bool] = {}
         for schedule in self.schedules:
-            holidays = {d.toordinal() for d in schedule.holidays}
-            workdays = {d.toordinal() for d in schedule.workdays}
-            start = date(schedule.year, 1, 1).toordinal()
-            stop = date(schedule.year, 12, 31).toordinal() + 1
-            for ordinal in range(start, stop):
-                # Ordinal 1 (0001-01-01) is a Monday, so this is date.weekday() without a date.
-                weekday = (ordinal - 1) % 7
-                if (weekday < 5 and ordinal not in holidays) or ordinal in workdays:
-                    ordinals.append(ordinal)
+            moved.update((d.toordinal(), False) for d in schedule.holidays)
+            moved.update((d.toordinal(), True) for d in schedule.workdays)
+        ordinals: list[int] = []
+        start = date(years[0], 1, 1).toordinal()
+        stop = date(years[-1], 12, 31).toordinal() + 1
+        for ordinal in range(start, stop):
+            # Ordinal 1 (0001-01-01) is a Monday, so this is date.weekday() without a date.
+            if moved.get(ordinal, (ordinal - 1) % 7 < 5):
+                ordinals.append(ordinal)
         object.__setattr__(self, "_ordinals", tuple(ordinals))
         object.__setattr__(self, "_first", years[0])
         object.__setattr__(self, "_last", years[-1])
@@ -174,25 +186,37 @@ class WorkdayCalendar:
         return i < len(self._ordinals) and self._ordinals[i] == ordinal
 
     def add_workdays(self, d: date, n: int) -> date:
-        """Return the ``n``-th working day after ``d``; ``d`` itself never counts."""
+        """Return the ``n``-th working day after ``d``; ``d`` itself never counts.
+
+        Only the days after ``d`` up to the result are looked at, so only their years must
+        be covered: ``d`` may be the last day of an uncovered year.
+        """
         if n < 1:
             raise ValueError(f"n must be at least 1, not {n}")
-        self._require(d)
+        self._require(_day_after(d))
         i = bisect.bisect_right(self._ordinals, d.toordinal()) + n - 1
         if i >= len(self._ordinals):
             raise CalendarError(self._last + 1, covered=(self._first, self._last))
         return date.fromordinal(self._ordinals[i])
 
     def workdays_between(self, a: date, b: date) -> int:
-        """Return how many working days lie strictly after ``a`` and strictly before ``b``."""
-        self._require(a)
-        self._require(b)
+        """Return how many working days lie strictly after ``a`` and strictly before ``b``.
+
+        Only those days are looked at: their years must be covered, not those of ``a``
+        and ``b``, and nothing at all when none lies between.
+        """
+        if b.toordinal() - a.toordinal() < 2:
+            return 0
+        self._require(_day_after(a))
+        self._require(b - _ONE_DAY)
         lo = bisect.bisect_right(self._ordinals, a.toordinal())
         hi = bisect.bisect_left(self._ordinals, b.toordinal())
-        return max(0, hi - lo)
+        return hi - lo
 
     def workdays_in(self, start: date, end: date) -> tuple[date, ...]:
         """Return the working days from ``start`` to ``end``, both included."""
+        if end < start:
+            return ()
         self._require(start)
         self._require(end)
         lo = bisect.bisect_left(self._ordinals, start.toordinal())
@@ -208,18 +232,67 @@ class WorkdayCalendar:
         return f"WorkdayCalendar(years={self._first}–{self._last})"
 
 
+_ONE_DAY = timedelta(days=1)
+
+
+def _day_after(d: date) -> date:
+    """Return the day after ``d``; there is none after 9999-12-31."""
+    if d == date.max:
+        raise DateRangeError("no day follows 9999-12-31, the last date govrules can count in")
+    return d + _ONE_DAY
+
+
+@attrs.frozen
+class Correction:
+    """A day on which chinese-calendar's table departs from the State Council's notice."""
+
+    day: date
+    workday: bool
+    year: int  # the year whose notice set the day; a December day may be the next year's
+    notice: str  # the notice, by 文号, and what it says about the day
+
+
+#: Corrections to chinese-calendar's tables, each citing the notice it follows. Every year
+#: 2004–2026 was cross-checked against the notices and other libraries; these are the days
+#: where chinese-calendar 1.11 departs from the notice.
+CORRECTIONS: tuple[Correction, ...] = (
+    Correction(
+        date(2005, 12, 31),
+        workday=True,
+        year=2006,
+        notice=(
+            "国办发明电〔2005〕35号《国务院办公厅关于2006年部分节假日安排的通知》，元旦："
+            "2005年12月31日（星期六）上班 (chinese-calendar issue #125)"
+        ),
+    ),
+)
+
+
+def _notice_year(d: date, name: object) -> int:
+    """Return the year whose notice set ``d``: a late-December New Year day is the next's."""
+    return d.year + 1 if d.month == 12 and name == "New Year's Day" else d.year
+
+
 def _bundled_schedules() -> tuple[YearSchedule, ...]:
     """Return one schedule per year from chinese-calendar's holiday and workday tables."""
     from chinese_calendar import constants
 
     holidays: dict[int, set[date]] = {}
     workdays: dict[int, set[date]] = {}
-    # The tables list weekend days inside a holiday too; those are rest days anyway.
-    for d in constants.holidays:
+    # Each day goes to the schedule of the notice that set it, so that replacing a year
+    # keeps the December days its successor's notice moved. The tables list weekend days
+    # inside a holiday too; those are rest days anyway.
+    for d, name in constants.holidays.items():
         if d.weekday() < 5:
-            holidays.setdefault(d.year, set()).add(d)
-    for d in constants.workdays:
-        workdays.setdefault(d.year, set()).add(d)
+            holidays.setdefault(_notice_year(d, name), set()).add(d)
+    for d, name in constants.workdays.items():
+        workdays.setdefault(_notice_year(d, name), set()).add(d)
+    for fix in CORRECTIONS:
+        for table in (holidays, workdays):
+            for year in (fix.day.year, fix.year):
+                table.get(year, set()).discard(fix.day)
+        if fix.workday != (fix.day.weekday() < 5):
+            (workdays if fix.workday else holidays).setdefault(fix.year, set()).add(fix.day)
     first = min(d.year for d in constants.holidays)
     last = max(d.year for d in constants.holidays)
     return tuple(

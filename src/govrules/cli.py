@@ -10,12 +10,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from govrules.calendar import WorkdayCalendar
 from govrules.coverage import DocumentCoverage, coverage
 from govrules.diff import diff
 from govrules.diff_formats import render_html, render_json, render_markdown, render_text
 from govrules.errors import FactsError, GovrulesError, PolicyError
-from govrules.evaluate import evaluate
+from govrules.evaluate import evaluate, with_folder_years
 from govrules.examples import run_examples
 from govrules.files import decode
 from govrules.library import load
@@ -116,7 +115,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     facts = _read_facts(args.facts)
     calendar = None
     if args.calendar:
-        calendar = WorkdayCalendar.default()
+        # The folder's years under the files given here: --calendar wins for its own years
+        # only, and a folder's correction of a bundled year still counts.
+        calendar = with_folder_years(None, load(args.policies))
         for file in args.calendar:
             calendar = calendar.with_year_file(file)
     try:

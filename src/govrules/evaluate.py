@@ -368,6 +368,18 @@ def as_date(value: object, what: str) -> dt.date:
     raise FactsError(what, "a date", type(value).__name__)
 
 
+def with_folder_years(calendar: WorkdayCalendar | None, library: Library) -> WorkdayCalendar:
+    """Return the calendar to count with: the caller's years win over the policy folder's.
+
+    Without a caller's calendar, the folder's years replace the bundled ones; with one, the
+    folder only adds the years that calendar lacks (CONTRACT §5).
+    """
+    base = WorkdayCalendar.default() if calendar is None else calendar
+    own = set(calendar.years) if calendar is not None else set()
+    added = [s for s in library.calendars if s.year not in own]
+    return base.with_years(*added) if added else base
+
+
 @contained
 def evaluate(
     facts: Mapping[str, Any],
@@ -386,9 +398,7 @@ def evaluate(
             f"calendar: expected a WorkdayCalendar, found {type(calendar).__name__}; "
             "for a year file pass WorkdayCalendar.default().with_year_file(path)"
         )
-    cal = calendar or WorkdayCalendar.default()
-    if library.calendars:
-        cal = cal.with_years(*library.calendars)
+    cal = with_folder_years(calendar, library)
     data = validate(facts).data
     return run(library, ruleset, data, day, cal)
 
