@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -405,8 +406,9 @@ INVALID_FILES = [
     (
         "2027.json",
         '{"year": 2027,}',
-        "2027.json: is not valid JSON: Expecting property name enclosed in double quotes "
-        "(line 1, column 15)",
+        # The reason and its position are the json module's words, which change between
+        # Python versions (3.13 puts this one at column 14): "…" stands for them.
+        "2027.json: is not valid JSON: … (line 1, column …)",
     ),
     (
         "2027.json",
@@ -425,8 +427,7 @@ if sys.version_info >= (3, 11):
         (
             "2027.toml",
             "year 2027",
-            "2027.toml: is not valid TOML: Expected '=' after a key in a key/value pair "
-            "(at line 1, column 6)",
+            "2027.toml: is not valid TOML: …",  # tomllib's words
         ),
         (
             "2027.toml",
@@ -442,8 +443,13 @@ def test_invalid_year_file_message(in_tmp: Path, name: str, content: str, messag
     (in_tmp / name).write_text(content, encoding="utf-8")
     with pytest.raises(CalendarFileError) as caught:
         load_year_file(name)
-    assert str(caught.value) == message
+    assert re.fullmatch(_pattern(message), str(caught.value)), str(caught.value)
     assert isinstance(caught.value, GovrulesError)
+
+
+def _pattern(message: str) -> str:
+    """Return ``message`` as a regular expression in which "…" stands for any words."""
+    return ".+".join(re.escape(part) for part in message.split("…"))
 
 
 def test_year_file_not_utf8(in_tmp: Path) -> None:
@@ -572,8 +578,8 @@ def test_doc_example_is_the_bundled_2025(in_tmp: Path, language: str) -> None:
 
 
 def test_doc_messages_are_the_real_ones() -> None:
-    """Every message quoted in docs/calendar.md's table is one the tests check verbatim."""
+    """Every message quoted in docs/calendar.md's table is one the tests check."""
     text = DOC.read_text(encoding="utf-8")
-    quoted = [line.split("| `")[1].rstrip("` |") for line in text.splitlines() if "| `20" in line]
+    quoted = [line.split("| `")[1].split("`")[0] for line in text.splitlines() if "| `20" in line]
     assert quoted
     assert set(quoted) <= {message for _, _, message in INVALID_FILES}
