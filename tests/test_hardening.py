@@ -311,3 +311,32 @@ def test_an_expression_nested_60_deep_is_checked_and_evaluated(tmp_path: Path) -
     assert govrules.check(tmp_path) == ()
     decision = govrules.evaluate({}, "p", "2024-11-01", policies=tmp_path)
     assert [v.outcome.value for v in decision.verdicts] == ["compliant"]
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ('{"year": ' + "9" * 5000 + "}", "holds a number too long to read"),
+        ("[" * 100_000 + "]" * 100_000, "nests lists or objects too deeply"),
+    ],
+    ids=["5000-digit year", "nested 100000 deep"],
+)
+def test_a_year_file_too_big_to_parse_is_a_calendar_file_error(
+    tmp_path: Path, content: str, problem: str
+) -> None:
+    """A year file with a 5,000-digit number or 100,000-deep nesting names the file (fuzz find)."""
+    path = tmp_path / "2027.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(govrules.CalendarFileError) as caught:
+        govrules.calendar.load_year_file(path)
+    assert str(caught.value) == f"{path}: {problem}"
+
+
+def test_cli_error_quoting_a_newline_stays_on_one_line(tmp_path: Path, capsys: Any) -> None:
+    """A jurisdiction holding a newline is quoted escaped: still one error line (fuzz find)."""
+    facts = tmp_path / "facts.json"
+    facts.write_text("{}", encoding="utf-8")
+    assert main(["evaluate", str(facts), "-j", "a\nb", "--on", "2024-11-01"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("govrules: error: unknown jurisdiction 'a\\nb'")
+    assert err.count("\n") == 1

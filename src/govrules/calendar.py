@@ -342,6 +342,10 @@ def _parse(name: str, suffix: str, data: bytes) -> Any:
             raise CalendarFileError(name, "", problem) from None
         except _DuplicateKey as exc:
             raise CalendarFileError(name, str(exc), "key given twice") from None
+        except RecursionError:
+            raise CalendarFileError(name, "", "nests lists or objects too deeply") from None
+        except ValueError:  # an integer of more than 4300 digits (Python 3.11 and later)
+            raise CalendarFileError(name, "", "holds a number too long to read") from None
     if sys.version_info < (3, 11):
         raise CalendarFileError(
             name, "", "TOML calendar files need Python 3.11 or later (tomllib); use JSON instead"
@@ -352,6 +356,10 @@ def _parse(name: str, suffix: str, data: bytes) -> Any:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise CalendarFileError(name, "", f"is not valid TOML: {exc}") from None
+    except RecursionError:
+        raise CalendarFileError(name, "", "nests lists or tables too deeply") from None
+    except ValueError:  # an integer of more than 4300 digits (Python 3.11 and later)
+        raise CalendarFileError(name, "", "holds a number too long to read") from None
 
 
 def _describe(value: object) -> str:

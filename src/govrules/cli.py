@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import sys
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
@@ -315,6 +316,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _one_line(message: str) -> str:
+    """Return ``message`` with line breaks and other controls escaped, so it stays one line.
+
+    A message may quote what the user gave (a jurisdiction, a path), and that may hold a
+    newline; a program reading stderr line by line must still see one error.
+    """
+    return "".join(
+        ch.encode("unicode_escape").decode("ascii")
+        if unicodedata.category(ch) in ("Cc", "Zl", "Zp")
+        else ch
+        for ch in message
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     args = build_parser().parse_args(argv)
@@ -325,11 +340,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         for e in errors:
             print(render_diagnostic(e), file=sys.stderr)
         return EXIT_ERROR
-    except FactsError as err:
-        print(f"govrules: error: {err}", file=sys.stderr)
-        return EXIT_ERROR
     except GovrulesError as err:
-        print(f"govrules: error: {err}", file=sys.stderr)
+        print(f"govrules: error: {_one_line(str(err))}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130

@@ -67,7 +67,7 @@ class Library:
             hint = f"; did you mean '{close}'?" if close else ""
             known = ", ".join(sorted(self.policies))
             raise UnknownRuleSetError(
-                f"unknown jurisdiction '{ruleset_id}'{hint} (rule sets: {known})"
+                f"unknown jurisdiction {shown(ruleset_id)}{hint} (rule sets: {known})"
             )
         if ruleset_id not in self._resolved:
             self._resolved[ruleset_id] = resolve(self.policies, ruleset_id)
