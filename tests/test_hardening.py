@@ -340,3 +340,22 @@ def test_cli_error_quoting_a_newline_stays_on_one_line(tmp_path: Path, capsys: A
     err = capsys.readouterr().err
     assert err.startswith("govrules: error: unknown jurisdiction 'a\\nb'")
     assert err.count("\n") == 1
+
+
+LONG = "x" * 5000
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: govrules.check(LONG),
+        lambda: govrules.evaluate({}, "yunnan", "2024-11-01", policies=LONG),
+        lambda: govrules.diff(LONG + ".rules", "yunnan"),
+        lambda: govrules.check("a\x00b"),
+    ],
+    ids=["check", "evaluate", "diff", "NUL"],
+)
+def test_a_path_the_system_refuses_is_a_govrules_error(call: Callable[[], object]) -> None:
+    """A 5,000-character or NUL-holding path is reported as missing, not raised as OSError."""
+    with pytest.raises(govrules.GovrulesError):
+        call()

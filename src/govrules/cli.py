@@ -17,7 +17,7 @@ from govrules.diff_formats import render_html, render_json, render_markdown, ren
 from govrules.errors import FactsError, GovrulesError, PolicyError
 from govrules.evaluate import evaluate, with_folder_years
 from govrules.examples import run_examples
-from govrules.files import decode
+from govrules.files import decode, exists, is_file
 from govrules.library import load
 from govrules.verdicts import Decision, Outcome, Verdict
 
@@ -142,14 +142,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     folder: str | None = args.path
     if args.path is not None:
         path = Path(args.path)
-        if path.is_file():
+        if is_file(path):
             if path.suffix != ".rules":
                 raise GovrulesError(
                     f"{args.path}: check reads a policy folder or a .rules file, "
                     f"not a {path.suffix or 'suffix-less'} file"
                 )
             folder, only = str(path.parent), path.name
-        elif not path.exists():
+        elif not exists(path):
             raise GovrulesError(f"{args.path}: no such file or folder")
     library = load(folder)
     shown = [d for d in library.diagnostics if only is None or Path(d.path).name == only]

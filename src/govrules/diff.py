@@ -21,6 +21,7 @@ from govrules import texts
 from govrules.compiler import literal_value
 from govrules.errors import GovrulesError, contained, shown
 from govrules.explain import show
+from govrules.files import is_dir, is_file
 from govrules.layers import Measure, Obligation, RuleSet, Version
 from govrules.library import Library, load
 from govrules.texts import Document
@@ -346,8 +347,8 @@ def side(spec: str | os.PathLike[str]) -> tuple[Library, RuleSet]:
             f"not {shown(spec)} ({type(spec).__name__})"
         )
     path = Path(spec)
-    if path.suffix == ".rules" or path.is_file():
-        if not path.is_file():
+    if path.suffix == ".rules" or is_file(path):
+        if not is_file(path):
             raise GovrulesError(f"{spec}: no such policy file")
         library = load(path.parent)
         for pid in library.own:
@@ -355,7 +356,7 @@ def side(spec: str | os.PathLike[str]) -> tuple[Library, RuleSet]:
                 return library, library.ruleset(pid)
         library.raise_errors()
         raise GovrulesError(f"{spec}: the file defines no rule set")
-    if path.is_dir():
+    if is_dir(path):
         library = load(path)
         library.raise_errors()
         if len(library.own) != 1:

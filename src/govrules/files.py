@@ -24,7 +24,9 @@ __all__ = [
     "confined",
     "decode",
     "display",
+    "exists",
     "inside",
+    "is_dir",
     "is_file",
     "read_text",
 ]
@@ -85,6 +87,22 @@ def is_file(entry: Traversable) -> bool:
     try:
         return entry.is_file()
     except (OSError, ValueError):  # a name too long for the system, or with a NUL byte
+        return False
+
+
+def is_dir(entry: Traversable) -> bool:
+    """Return whether ``entry`` is a folder, False for a name the system refuses."""
+    try:
+        return entry.is_dir()
+    except (OSError, ValueError):
+        return False
+
+
+def exists(path: Path) -> bool:
+    """Return whether ``path`` names anything, False for a name the system refuses."""
+    try:
+        return path.exists()
+    except (OSError, ValueError):
         return False
 
 

@@ -19,7 +19,7 @@ from govrules import nodes as n
 from govrules.calendar import YearSchedule, load_calendar_dir
 from govrules.checks import Context, diagnostic, run_checks
 from govrules.errors import GovrulesError, PolicyError, PolicyErrors, contained, shown
-from govrules.files import Traversable, confined, inside, is_file, read_text
+from govrules.files import Traversable, confined, inside, is_dir, is_file, read_text
 from govrules.layers import RuleSet, resolve
 from govrules.parser import parse
 from govrules.texts import Document, segment
@@ -169,7 +169,7 @@ def _read_folder(folder: Traversable, label: str, inherit: Library | None = None
         diagnostics.extend(run_checks(ctx, policies[pid]))
     calendars: tuple[YearSchedule, ...] = ()
     cal_dir = folder.joinpath("calendar")
-    if cal_dir.is_dir():
+    if is_dir(cal_dir):
         calendars = load_calendar_dir(cal_dir, root=folder)
     return Library(label, policies, documents, tuple(diagnostics), calendars, own=frozenset(own))
 
@@ -209,8 +209,10 @@ def load(folder: str | os.PathLike[str] | None) -> Library:
             f"({type(folder).__name__})"
         )
     path = Path(folder)
-    if not path.is_dir():
-        raise GovrulesError(f"policy folder '{folder}' does not exist or is not a folder")
+    if not is_dir(path):
+        raise GovrulesError(
+            f"policy folder {shown(os.fspath(folder))} does not exist or is not a folder"
+        )
     # What a folder's library is read from: its policies, their usual texts folder and its
     # calendars (not every file below it: `govrules check /` must not walk the disk).
     watched = [
@@ -218,7 +220,7 @@ def load(folder: str | os.PathLike[str] | None) -> Library:
         *path.joinpath("texts").glob("*"),
         *path.joinpath("calendar").glob("*"),
     ]
-    stamp = tuple(sorted((str(p), p.stat().st_mtime) for p in watched if p.is_file()))
+    stamp = tuple(sorted((str(p), p.stat().st_mtime) for p in watched if is_file(p)))
     key = (str(path.resolve()), stamp)
     if key not in _FOLDERS:
         _FOLDERS.clear()
