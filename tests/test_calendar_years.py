@@ -125,6 +125,7 @@ def test_replacing_2018_keeps_the_december_days_of_the_2019_notice() -> None:
 
 
 def _2027_file(tmp_path: Path) -> Path:
+    """Write a 2027 year file that also makes 2026-12-31 a holiday; return its path."""
     path = tmp_path / "2027.json"
     path.write_text(
         json.dumps({"year": 2027, "holidays": ["2026-12-31", "2027-01-01"], "workdays": []}),
@@ -173,6 +174,7 @@ FACTS = {
 
 
 def _folder_with_plain_2024(tmp_path: Path) -> Path:
+    """Write a one-rule policy folder shipping a 2024 without holidays; return it."""
     folder = tmp_path / "policies"
     (folder / "calendar").mkdir(parents=True)
     (folder / "t.txt").write_text(TEXT, encoding="utf-8")
@@ -184,6 +186,7 @@ def _folder_with_plain_2024(tmp_path: Path) -> Path:
 
 
 def _deadline(decision: govrules.Decision) -> str:
+    """Return the deadline the rule's explanation states."""
     (v,) = [x for x in decision.verdicts if x.obligation == "r"]
     return v.explanation.split("期限")[1][:10]
 

@@ -136,6 +136,7 @@ def test_a_date_past_9999_names_the_dates_given() -> None:
 
 
 def _depth() -> int:
+    """Return how many frames are on the stack here."""
     frame = sys._getframe()
     depth = 0
     while frame is not None:
@@ -179,6 +180,7 @@ def test_evaluate_called_from_deep_in_the_callers_stack_raises_a_govrules_error(
 
 
 def _cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m govrules`` in a subprocess, as a user would."""
     return subprocess.run(
         [sys.executable, "-m", "govrules", *args],
         capture_output=True,

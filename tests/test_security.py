@@ -81,12 +81,14 @@ GOOD_RULES = HEADER.format(text="p.txt") + (
 
 
 def _folder(tmp_path: Path) -> Path:
+    """Return a new, empty policy folder."""
     folder = tmp_path / "policies"
     folder.mkdir()
     return folder
 
 
 def _outside(tmp_path: Path, name: str, text: str) -> Path:
+    """Write a file outside the policy folder; return it."""
     secret = tmp_path / name
     secret.write_text(text, encoding="utf-8")
     return secret
