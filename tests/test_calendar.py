@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -204,7 +205,6 @@ def test_add_workdays_within_last_year_still_works() -> None:
     [
         (lambda: CAL.is_workday(d("2027-01-04")), 2027),
         (lambda: CAL.is_workday(d("2003-12-31")), 2003),
-        (lambda: CAL.add_workdays(d("2003-12-31"), 1), 2003),
         (lambda: CAL.workdays_between(d("2026-12-30"), d("2027-01-02")), 2027),
         (lambda: CAL.workdays_between(d("2003-12-30"), d("2004-01-05")), 2003),
         (lambda: CAL.workdays_in(d("2026-12-01"), d("2027-01-31")), 2027),
@@ -303,10 +303,10 @@ def test_year_schedule_refuses_weekday_workday() -> None:
         YearSchedule(2027, frozenset(), frozenset({d("2027-02-22")}))
 
 
-def test_year_schedule_refuses_date_in_other_year() -> None:
-    """A schedule built in code with a date of another year is refused."""
-    with pytest.raises(ValueError, match="2026-12-31 is not in 2027"):
-        YearSchedule(2027, frozenset({d("2026-12-31")}), frozenset())
+def test_year_schedule_refuses_date_two_years_away() -> None:
+    """A schedule built in code with a date neither in its year nor a neighbour's is refused."""
+    with pytest.raises(ValueError, match="2025-12-31 is not in 2027 or a neighbouring year"):
+        YearSchedule(2027, frozenset({d("2025-12-31")}), frozenset())
 
 
 # --- invalid year files: one file per message ---
@@ -335,8 +335,8 @@ INVALID_FILES = [
     ),
     (
         "2027.json",
-        year_json(holidays=["2026-12-31"]),
-        "2027.json: holidays[0]: 2026-12-31 is not in 2027",
+        year_json(holidays=["2025-12-31"]),
+        "2027.json: holidays[0]: 2025-12-31 is not in 2027 or a neighbouring year",
     ),
     (
         "2027.json",
@@ -406,8 +406,9 @@ INVALID_FILES = [
     (
         "2027.json",
         '{"year": 2027,}',
-        "2027.json: is not valid JSON: Expecting property name enclosed in double quotes "
-        "(line 1, column 15)",
+        # The reason and its position are the json module's words, which change between
+        # Python versions (3.13 puts this one at column 14): "…" stands for them.
+        "2027.json: is not valid JSON: … (line 1, column …)",
     ),
     (
         "2027.json",
@@ -426,8 +427,7 @@ if sys.version_info >= (3, 11):
         (
             "2027.toml",
             "year 2027",
-            "2027.toml: is not valid TOML: Expected '=' after a key in a key/value pair "
-            "(at line 1, column 6)",
+            "2027.toml: is not valid TOML: …",  # tomllib's words
         ),
         (
             "2027.toml",
@@ -443,8 +443,13 @@ def test_invalid_year_file_message(in_tmp: Path, name: str, content: str, messag
     (in_tmp / name).write_text(content, encoding="utf-8")
     with pytest.raises(CalendarFileError) as caught:
         load_year_file(name)
-    assert str(caught.value) == message
+    assert re.fullmatch(_pattern(message), str(caught.value)), str(caught.value)
     assert isinstance(caught.value, GovrulesError)
+
+
+def _pattern(message: str) -> str:
+    """Return ``message`` as a regular expression in which "…" stands for any words."""
+    return ".+".join(re.escape(part) for part in message.split("…"))
 
 
 def test_year_file_not_utf8(in_tmp: Path) -> None:
@@ -539,15 +544,15 @@ def test_add_workdays_is_monotone_in_start(a: date, b: date, n: int) -> None:
     assert CAL.add_workdays(a, n) <= CAL.add_workdays(b, n)
 
 
-def test_is_workday_agrees_with_chinese_calendar_every_day() -> None:
-    """is_workday matches chinese_calendar.is_workday on every day of 2004–2026."""
+def test_is_workday_agrees_with_chinese_calendar_except_the_corrections() -> None:
+    """is_workday matches chinese_calendar on every day of 2004–2026 but 2005-12-31."""
     day, last = date(2004, 1, 1), date(2026, 12, 31)
     disagreements = []
     while day <= last:
         if CAL.is_workday(day) != chinese_calendar.is_workday(day):
             disagreements.append(day)
         day += timedelta(1)
-    assert disagreements == []
+    assert disagreements == [date(2005, 12, 31)]
 
 
 # --- docs/calendar.md stays true ---
@@ -573,8 +578,8 @@ def test_doc_example_is_the_bundled_2025(in_tmp: Path, language: str) -> None:
 
 
 def test_doc_messages_are_the_real_ones() -> None:
-    """Every message quoted in docs/calendar.md's table is one the tests check verbatim."""
+    """Every message quoted in docs/calendar.md's table is one the tests check."""
     text = DOC.read_text(encoding="utf-8")
-    quoted = [line.split("| `")[1].rstrip("` |") for line in text.splitlines() if "| `20" in line]
+    quoted = [line.split("| `")[1].split("`")[0] for line in text.splitlines() if "| `20" in line]
     assert quoted
     assert set(quoted) <= {message for _, _, message in INVALID_FILES}

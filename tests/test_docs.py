@@ -321,3 +321,22 @@ def test_the_readme_example_prints_what_the_readme_shows(
     code, shown = re.search(r"```python\n(.*?)```\n\n```\n(.*?)```", readme, re.S).groups()  # type: ignore[union-attr]
     exec(compile(code, "README.md", "exec"), {})
     assert capsys.readouterr().out == shown
+
+
+def test_ci_runs_the_readmes_test_command_verbatim() -> None:
+    """.ci/run's command is the README's second shell block, word for word."""
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    blocks = readme.split("```sh\n")[1:]
+    test_command = blocks[1].split("\n```")[0].strip()
+    ci = (root / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()
+    assert ci[-1] == test_command
+
+
+def test_ci_covers_every_python_the_package_supports() -> None:
+    """noxfile.py runs the suite on 3.10 (requires-python's floor) through 3.13."""
+    root = Path(__file__).resolve().parents[1]
+    pyproject = (root / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'requires-python = ">=3.10"' in pyproject
+    noxfile = (root / "noxfile.py").read_text(encoding="utf-8")
+    assert 'PYTHONS = ("3.10", "3.11", "3.12", "3.13")' in noxfile

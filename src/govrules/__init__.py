@@ -16,7 +16,14 @@ from govrules.api import article, check, rulesets
 from govrules.calendar import CalendarFileError, WorkdayCalendar, YearSchedule
 from govrules.consolidated import Consolidated, consolidate
 from govrules.diff import Change, Diff, diff
-from govrules.errors import CalendarError, FactsError, GovrulesError, PolicyError
+from govrules.errors import (
+    CalendarError,
+    DateRangeError,
+    FactsError,
+    GovrulesError,
+    PolicyError,
+    StackDepthError,
+)
 from govrules.evaluate import evaluate
 from govrules.formatter import format_text as format_policy
 from govrules.schema import facts_schema
@@ -28,12 +35,14 @@ __all__ = [
     "Change",
     "Citation",
     "Consolidated",
+    "DateRangeError",
     "Decision",
     "Diff",
     "FactsError",
     "GovrulesError",
     "Outcome",
     "PolicyError",
+    "StackDepthError",
     "Verdict",
     "WorkdayCalendar",
     "YearSchedule",

@@ -11,29 +11,24 @@ import os
 import re
 import sys
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import Any
 
 import attrs
 
-from govrules.errors import CalendarError, GovrulesError
-
-if sys.version_info >= (3, 11):
-    from importlib.resources.abc import Traversable
-else:  # pragma: no cover - importlib.abc.Traversable is deprecated from 3.12 on
-    from importlib.abc import Traversable
+from govrules.errors import CalendarError, DateRangeError, GovrulesError
+from govrules.files import FileLike, Traversable, confined, decode, display, is_file
 
 __all__ = [
+    "CORRECTIONS",
     "CalendarFileError",
+    "Correction",
     "WorkdayCalendar",
     "YearSchedule",
     "load_calendar_dir",
     "load_year_file",
 ]
-
-#: Anything a year file or a calendar folder can be read from.
-FileLike: TypeAlias = "str | os.PathLike[str] | Traversable"
 
 _WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -75,9 +70,13 @@ def _schedule_problem(
 
 
 def _date_problem(d: date, year: int, *, rest_expected: bool) -> str | None:
-    """Return why ``d`` cannot be listed (holiday or make-up workday) in ``year``."""
-    if d.year != year:
-        return f"is not in {year}"
+    """Return why ``d`` cannot be listed (holiday or make-up workday) in ``year``'s schedule.
+
+    A year's notice may move days of the neighbouring years: the 2006, 2007, 2008 and 2019
+    notices set make-up days or holidays in the previous December.
+    """
+    if abs(d.year - year) > 1:
+        return f"is not in {year} or a neighbouring year"
     weekend = d.weekday() >= 5
     if rest_expected and not weekend:
         return (
@@ -94,7 +93,11 @@ def _date_problem(d: date, year: int, *, rest_expected: bool) -> str | None:
 
 @attrs.frozen
 class YearSchedule:
-    """One year's State Council schedule: weekday rest days and weekend working days."""
+    """One year's State Council schedule: weekday rest days and weekend working days.
+
+    The lists may hold days of the neighbouring years that the year's notice moves (such as
+    2005-12-31 in 2006's); they change those days without replacing the neighbour's schedule.
+    """
 
     year: int
     holidays: frozenset[date] = attrs.field(converter=_date_set)
@@ -130,17 +133,19 @@ class WorkdayCalendar:
             if after != before + 1:
                 # A gap would make "covers 2004–2028" a lie about 2027: name the year to supply.
                 raise CalendarError(before + 1, covered=(years[0], before))
-        ordinals: list[int] = []
+        # Each day's status from the schedules in year order: the later notice wins, so a
+        # December day moved by the next year's notice takes that notice's word.
+        moved: dict[int, bool] = {}
         for schedule in self.schedules:
-            holidays = {d.toordinal() for d in schedule.holidays}
-            workdays = {d.toordinal() for d in schedule.workdays}
-            start = date(schedule.year, 1, 1).toordinal()
-            stop = date(schedule.year, 12, 31).toordinal() + 1
-            for ordinal in range(start, stop):
-                # Ordinal 1 (0001-01-01) is a Monday, so this is date.weekday() without a date.
-                weekday = (ordinal - 1) % 7
-                if (weekday < 5 and ordinal not in holidays) or ordinal in workdays:
-                    ordinals.append(ordinal)
+            moved.update((d.toordinal(), False) for d in schedule.holidays)
+            moved.update((d.toordinal(), True) for d in schedule.workdays)
+        ordinals: list[int] = []
+        start = date(years[0], 1, 1).toordinal()
+        stop = date(years[-1], 12, 31).toordinal() + 1
+        for ordinal in range(start, stop):
+            # Ordinal 1 (0001-01-01) is a Monday, so this is date.weekday() without a date.
+            if moved.get(ordinal, (ordinal - 1) % 7 < 5):
+                ordinals.append(ordinal)
         object.__setattr__(self, "_ordinals", tuple(ordinals))
         object.__setattr__(self, "_first", years[0])
         object.__setattr__(self, "_last", years[-1])
@@ -181,10 +186,14 @@ class WorkdayCalendar:
         return i < len(self._ordinals) and self._ordinals[i] == ordinal
 
     def add_workdays(self, d: date, n: int) -> date:
-        """Return the ``n``-th working day after ``d``; ``d`` itself never counts."""
+        """Return the ``n``-th working day after ``d``; ``d`` itself never counts.
+
+        Only the days after ``d`` up to the result are looked at, so only their years must
+        be covered: ``d`` may be the last day of an uncovered year.
+        """
         if n < 1:
             raise ValueError(f"n must be at least 1, not {n}")
-        self._require(d)
+        self._require(_day_after(d))
         i = bisect.bisect_right(self._ordinals, d.toordinal()) + n - 1
         if i >= len(self._ordinals):
             raise CalendarError(self._last + 1, covered=(self._first, self._last))
@@ -201,15 +210,23 @@ class WorkdayCalendar:
         return date.fromordinal(self._ordinals[i])
 
     def workdays_between(self, a: date, b: date) -> int:
-        """Return how many working days lie strictly after ``a`` and strictly before ``b``."""
-        self._require(a)
-        self._require(b)
+        """Return how many working days lie strictly after ``a`` and strictly before ``b``.
+
+        Only those days are looked at: their years must be covered, not those of ``a``
+        and ``b``, and nothing at all when none lies between.
+        """
+        if b.toordinal() - a.toordinal() < 2:
+            return 0
+        self._require(_day_after(a))
+        self._require(b - _ONE_DAY)
         lo = bisect.bisect_right(self._ordinals, a.toordinal())
         hi = bisect.bisect_left(self._ordinals, b.toordinal())
-        return max(0, hi - lo)
+        return hi - lo
 
     def workdays_in(self, start: date, end: date) -> tuple[date, ...]:
         """Return the working days from ``start`` to ``end``, both included."""
+        if end < start:
+            return ()
         self._require(start)
         self._require(end)
         lo = bisect.bisect_left(self._ordinals, start.toordinal())
@@ -225,18 +242,67 @@ class WorkdayCalendar:
         return f"WorkdayCalendar(years={self._first}–{self._last})"
 
 
+_ONE_DAY = timedelta(days=1)
+
+
+def _day_after(d: date) -> date:
+    """Return the day after ``d``; there is none after 9999-12-31."""
+    if d == date.max:
+        raise DateRangeError("no day follows 9999-12-31, the last date govrules can count in")
+    return d + _ONE_DAY
+
+
+@attrs.frozen
+class Correction:
+    """A day on which chinese-calendar's table departs from the State Council's notice."""
+
+    day: date
+    workday: bool
+    year: int  # the year whose notice set the day; a December day may be the next year's
+    notice: str  # the notice, by 文号, and what it says about the day
+
+
+#: Corrections to chinese-calendar's tables, each citing the notice it follows. Every year
+#: 2004–2026 was cross-checked against the notices and other libraries; these are the days
+#: where chinese-calendar 1.11 departs from the notice.
+CORRECTIONS: tuple[Correction, ...] = (
+    Correction(
+        date(2005, 12, 31),
+        workday=True,
+        year=2006,
+        notice=(
+            "国办发明电〔2005〕35号《国务院办公厅关于2006年部分节假日安排的通知》，元旦："
+            "2005年12月31日（星期六）上班 (chinese-calendar issue #125)"
+        ),
+    ),
+)
+
+
+def _notice_year(d: date, name: object) -> int:
+    """Return the year whose notice set ``d``: a late-December New Year day is the next's."""
+    return d.year + 1 if d.month == 12 and name == "New Year's Day" else d.year
+
+
 def _bundled_schedules() -> tuple[YearSchedule, ...]:
     """Return one schedule per year from chinese-calendar's holiday and workday tables."""
     from chinese_calendar import constants
 
     holidays: dict[int, set[date]] = {}
     workdays: dict[int, set[date]] = {}
-    # The tables list weekend days inside a holiday too; those are rest days anyway.
-    for d in constants.holidays:
+    # Each day goes to the schedule of the notice that set it, so that replacing a year
+    # keeps the December days its successor's notice moved. The tables list weekend days
+    # inside a holiday too; those are rest days anyway.
+    for d, name in constants.holidays.items():
         if d.weekday() < 5:
-            holidays.setdefault(d.year, set()).add(d)
-    for d in constants.workdays:
-        workdays.setdefault(d.year, set()).add(d)
+            holidays.setdefault(_notice_year(d, name), set()).add(d)
+    for d, name in constants.workdays.items():
+        workdays.setdefault(_notice_year(d, name), set()).add(d)
+    for fix in CORRECTIONS:
+        for table in (holidays, workdays):
+            for year in (fix.day.year, fix.year):
+                table.get(year, set()).discard(fix.day)
+        if fix.workday != (fix.day.weekday() < 5):
+            (workdays if fix.workday else holidays).setdefault(fix.year, set()).add(fix.day)
     first = min(d.year for d in constants.holidays)
     last = max(d.year for d in constants.holidays)
     return tuple(
@@ -258,11 +324,6 @@ def _as_traversable(path: FileLike) -> Traversable:
     return path
 
 
-def _display(path: FileLike) -> str:
-    """Return how messages name ``path``."""
-    return os.fspath(path) if isinstance(path, (str, os.PathLike)) else str(path)
-
-
 def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     """Return the JSON object of ``pairs``, refusing a key given twice."""
     result: dict[str, Any] = {}
@@ -280,7 +341,7 @@ class _DuplicateKey(Exception):
 def _parse(name: str, suffix: str, data: bytes) -> Any:
     """Return the document in ``data``, parsed as JSON or TOML by ``suffix``."""
     try:
-        text = data.decode("utf-8")
+        text = decode(data)
     except UnicodeDecodeError as exc:
         raise CalendarFileError(name, "", f"is not UTF-8 text ({exc.reason})") from None
     if suffix == ".json":
@@ -291,6 +352,10 @@ def _parse(name: str, suffix: str, data: bytes) -> Any:
             raise CalendarFileError(name, "", problem) from None
         except _DuplicateKey as exc:
             raise CalendarFileError(name, str(exc), "key given twice") from None
+        except RecursionError:
+            raise CalendarFileError(name, "", "nests lists or objects too deeply") from None
+        except ValueError:  # an integer of more than 4300 digits (Python 3.11 and later)
+            raise CalendarFileError(name, "", "holds a number too long to read") from None
     if sys.version_info < (3, 11):
         raise CalendarFileError(
             name, "", "TOML calendar files need Python 3.11 or later (tomllib); use JSON instead"
@@ -301,6 +366,10 @@ def _parse(name: str, suffix: str, data: bytes) -> Any:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise CalendarFileError(name, "", f"is not valid TOML: {exc}") from None
+    except RecursionError:
+        raise CalendarFileError(name, "", "nests lists or tables too deeply") from None
+    except ValueError:  # an integer of more than 4300 digits (Python 3.11 and later)
+        raise CalendarFileError(name, "", "holds a number too long to read") from None
 
 
 def _describe(value: object) -> str:
@@ -387,7 +456,7 @@ def _schedule_from_document(name: str, stem: str, document: object) -> YearSched
 
 def load_year_file(path: FileLike) -> YearSchedule:
     """Return the year schedule in the JSON or TOML file ``path``, checked strictly."""
-    name = _display(path)
+    name = display(path)
     resource = _as_traversable(path)
     suffix = os.path.splitext(resource.name)[1].lower()
     if suffix not in _SUFFIXES:
@@ -400,23 +469,35 @@ def load_year_file(path: FileLike) -> YearSchedule:
     return _schedule_from_document(name, stem, _parse(name, suffix, data))
 
 
-def load_calendar_dir(path: FileLike) -> tuple[YearSchedule, ...]:
-    """Return the schedules of every ``*.json`` and ``*.toml`` file in a folder, by year."""
-    name = _display(path)
+def load_calendar_dir(path: FileLike, *, root: FileLike | None = None) -> tuple[YearSchedule, ...]:
+    """Return the schedules of every ``*.json`` and ``*.toml`` file in a folder, by year.
+
+    With ``root`` (a policy folder), a file or the folder itself that links outside
+    ``root`` is refused rather than read.
+    """
+    name = display(path)
     folder = _as_traversable(path)
     if not folder.is_dir():
         raise CalendarFileError(name, "", "is not a folder")
+    fence = _as_traversable(root) if root is not None else None
     files = sorted(
         (
             entry
             for entry in folder.iterdir()
-            if entry.is_file() and os.path.splitext(entry.name)[1].lower() in _SUFFIXES
+            if is_file(entry) and os.path.splitext(entry.name)[1].lower() in _SUFFIXES
         ),
         key=lambda entry: entry.name,
     )
     by_year: dict[int, tuple[YearSchedule, str]] = {}
     for entry in files:
-        entry_name = _display(entry)
+        entry_name = display(entry)
+        if fence is not None and not confined(fence, entry):
+            raise CalendarFileError(
+                entry_name,
+                "",
+                "links to a place outside the policy folder; policies may only read files "
+                "inside their own folder",
+            )
         schedule = load_year_file(entry)
         if schedule.year in by_year:
             other = by_year[schedule.year][1]

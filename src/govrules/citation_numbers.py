@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 
 from govrules import nodes as n
-from govrules.texts import Document, to_chinese_numeral
+from govrules.texts import LARGEST_NUMERAL, Document, to_chinese_numeral
 
 _FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 _DIGITS = frozenset("0123456789０１２３４５６７８９")
@@ -19,12 +19,24 @@ _DIGITS = frozenset("0123456789０１２３４５６７８９")
 
 def spellings(amount: int, unit: str | None) -> tuple[str, ...]:
     """Return the ways a source text may write ``amount`` of ``unit``."""
-    forms = [str(amount), str(amount).translate(_FULL_WIDTH), to_chinese_numeral(amount)]
+    forms = _written(amount)
     if unit == "days" and amount % 7 == 0:
-        weeks = amount // 7
-        written = (str(weeks), str(weeks).translate(_FULL_WIDTH), to_chinese_numeral(weeks))
-        forms += [f"{w}周" for w in written]
+        forms += [f"{w}周" for w in _written(amount // 7)]
     return tuple(forms)
+
+
+def _written(amount: int) -> list[str]:
+    """Return ``amount`` in digits, full-width digits and, where it has one, a Chinese numeral.
+
+    A number too large for a Chinese numeral (10000 workdays) can still be cited, in digits;
+    one too long for ``str`` (over 4300 digits) cannot appear in any text.
+    """
+    if amount.bit_length() > 64:
+        return []
+    forms = [str(amount), str(amount).translate(_FULL_WIDTH)]
+    if 0 <= amount <= LARGEST_NUMERAL:
+        forms.append(to_chinese_numeral(amount))
+    return forms
 
 
 def appears(amount: int, unit: str | None, text: str) -> bool:

@@ -6,17 +6,18 @@ import argparse
 import json
 import os
 import sys
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from govrules.calendar import WorkdayCalendar
 from govrules.coverage import DocumentCoverage, coverage
 from govrules.diff import diff, texts_only
 from govrules.diff_formats import render_html, render_json, render_markdown, render_text
 from govrules.errors import FactsError, GovrulesError, PolicyError
-from govrules.evaluate import evaluate
+from govrules.evaluate import evaluate, with_folder_years
 from govrules.examples import run_examples
+from govrules.files import decode, exists, is_file
 from govrules.library import UnknownRuleSetError, load
 from govrules.verdicts import Decision, Outcome, Verdict
 
@@ -50,7 +51,7 @@ _OUTCOME_COLOUR = {
 
 def render_diagnostic(err: PolicyError) -> str:
     """Return ``path:line:col: severity: message``, the source line, a caret and a hint."""
-    lines = err.render().splitlines()
+    lines = err.render().split("\n")
     lines[0] = f"{err.path}:{err.line}:{err.column}: {err.severity}: {err.message}"
     return "\n".join(lines)
 
@@ -121,15 +122,22 @@ def decision_notes(decision: Decision) -> list[str]:
 
 def _read_facts(path: str) -> Any:
     try:
-        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+        data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
     except OSError as err:
-        raise GovrulesError(f"{path}: cannot read facts: {err.strerror}") from None
+        raise GovrulesError(f"{path}: cannot read facts: {err.strerror or err}") from None
+    try:
+        text = decode(data)
     except UnicodeDecodeError:
         raise GovrulesError(f"{path}: facts must be UTF-8 JSON") from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as err:
         raise GovrulesError(f"{path}:{err.lineno}:{err.colno}: not valid JSON: {err.msg}") from None
+    except RecursionError:
+        raise GovrulesError(f"{path}: the JSON nests lists or objects too deeply") from None
+    except ValueError:
+        # Python refuses to convert integers of more than 4300 digits (3.11 and later).
+        raise GovrulesError(f"{path}: the JSON holds a number too long to read") from None
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
@@ -137,7 +145,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     facts = _read_facts(args.facts)
     calendar = None
     if args.calendar:
-        calendar = WorkdayCalendar.default()
+        # The folder's years under the files given here: --calendar wins for its own years
+        # only, and a folder's correction of a bundled year still counts.
+        calendar = with_folder_years(None, load(args.policies))
         for file in args.calendar:
             calendar = calendar.with_year_file(file)
     try:
@@ -231,9 +241,14 @@ def _policy_path(args: argparse.Namespace) -> tuple[str | None, str | None]:
     if given is None:
         return None, None
     path = Path(given)
-    if path.is_file():
+    if is_file(path):
+        if path.suffix != ".rules":
+            raise GovrulesError(
+                f"{given}: {args.command} reads a policy folder or a .rules file, "
+                f"not a {path.suffix or 'suffix-less'} file"
+            )
         return str(path.parent), path.name
-    if not path.exists():
+    if not exists(path):
         raise GovrulesError(f"{given}: no such file or folder")
     return given, None
 
@@ -460,6 +475,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _one_line(message: str) -> str:
+    """Return ``message`` with line breaks and other controls escaped, so it stays one line.
+
+    A message may quote what the user gave (a jurisdiction, a path), and that may hold a
+    newline; a program reading stderr line by line must still see one error.
+    """
+    return "".join(
+        ch.encode("unicode_escape").decode("ascii")
+        if unicodedata.category(ch) in ("Cc", "Zl", "Zp")
+        else ch
+        for ch in message
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     args = build_parser().parse_args(argv)
@@ -480,7 +509,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"govrules: error: {err}{hint}", file=sys.stderr)
         return EXIT_ERROR
     except GovrulesError as err:
-        print(f"govrules: error: {err}", file=sys.stderr)
+        print(f"govrules: error: {_one_line(str(err))}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130

@@ -22,8 +22,9 @@ import attrs
 from govrules import nodes as n
 from govrules import texts
 from govrules.compiler import literal_value
-from govrules.errors import GovrulesError, PolicyError
+from govrules.errors import GovrulesError, PolicyError, contained, shown
 from govrules.explain import show
+from govrules.files import is_dir, is_file
 from govrules.layers import Measure, Obligation, RuleSet, Version
 from govrules.library import Library, load
 from govrules.texts import Document
@@ -626,7 +627,7 @@ class Side:
 
 
 def _policy_file(spec: str | os.PathLike[str], path: Path) -> Side:
-    if not path.is_file():
+    if not is_file(path):
         raise GovrulesError(f"{spec}: no such policy file")
     library = load(path.parent)
     for pid in library.own:
@@ -642,10 +643,15 @@ def _policy_file(spec: str | os.PathLike[str], path: Path) -> Side:
 
 def side(spec: str | os.PathLike[str], policies: str | os.PathLike[str] | None = None) -> Side:
     """Return what a diff side names: a rule-set id, a ``.rules`` file or a one-set folder."""
+    if not isinstance(spec, (str, os.PathLike)):
+        raise GovrulesError(
+            "diff compares rule sets named by id (such as 'yunnan') or by a .rules file, "
+            f"not {shown(spec)} ({type(spec).__name__})"
+        )
     path = Path(spec)
-    if path.suffix == ".rules" or path.is_file():
+    if path.suffix == ".rules" or is_file(path):
         return _policy_file(spec, path)
-    if path.is_dir():
+    if is_dir(path):
         library = load(path)
         library.raise_errors()
         if len(library.own) != 1:
@@ -660,6 +666,7 @@ def side(spec: str | os.PathLike[str], policies: str | os.PathLike[str] | None =
     return Side(library, library.ruleset(str(spec)), None)
 
 
+@contained
 def diff(
     left: str | os.PathLike[str],
     right: str | os.PathLike[str],

@@ -2,16 +2,48 @@
 
 from __future__ import annotations
 
+import functools
+import sys
 import unicodedata
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 
 class GovrulesError(Exception):
     """Base of every error govrules raises on purpose."""
 
 
+def shown(value: object, limit: int = 60) -> str:
+    """Return ``repr(value)`` cut to ``limit`` characters, for quoting bad input in a message.
+
+    ``repr`` of an int of more than 4300 digits raises ValueError (Python's guard against
+    quadratic conversion), so an error message about such a number must not call it.
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+        sign = "a negative" if value < 0 else "a"
+        return f"{sign} whole number of about {int(value.bit_length() * 0.30103) + 1} digits"
+    try:
+        text = repr(value)
+    except Exception:  # a caller's object whose __repr__ fails must not hide the real error
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def _display_width(text: str) -> int:
     """Return how many terminal cells ``text`` takes (CJK characters take two)."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _printable(line: str) -> str:
+    """Return ``line`` with tabs, line and paragraph separators and controls as spaces.
+
+    One character for one keeps the caret under the right column; a form feed or U+2028
+    printed as it is would break the quoted line in two on a terminal.
+    """
+    return "".join(" " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in line)
 
 
 class PolicyError(GovrulesError):
@@ -51,7 +83,7 @@ class PolicyError(GovrulesError):
             marked = self.source_line[max(0, self.column - 1) : self.column - 1 + self.width]
             pad = " " * _display_width(prefix.replace("\t", " "))
             carets = "^" * max(1, _display_width(marked))
-            parts.append("    " + self.source_line.replace("\t", " "))
+            parts.append("    " + _printable(self.source_line))
             parts.append("    " + pad + carets)
         if self.hint:
             parts.append(f"  hint: {self.hint}")
@@ -110,3 +142,32 @@ class CalendarError(GovrulesError):
             ".with_year_file(path)), `--calendar FILE` on the command line, or ship "
             f"`calendar/{year}.json` in the policy folder (format: docs/calendar.md)"
         )
+
+
+class DateRangeError(GovrulesError):
+    """Dates so near 0001-01-01 or 9999-12-31 that a deadline or period falls outside them."""
+
+
+class StackDepthError(GovrulesError):
+    """Python's stack ran out: the input nests too deeply or the caller was already deep."""
+
+
+def contained(fn: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Return ``fn`` raising StackDepthError where it would let a RecursionError out.
+
+    Parsing, checking and evaluating walk nested expressions and facts recursively; called
+    from deep in a caller's own recursion they can meet Python's limit on any input.
+    """
+
+    @functools.wraps(fn)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return fn(*args, **kwargs)
+        except RecursionError:
+            raise StackDepthError(
+                "govrules ran out of Python's stack (sys.getrecursionlimit() is "
+                f"{sys.getrecursionlimit()}); call it from a shallower place or split "
+                "deeply nested input"
+            ) from None
+
+    return wrapper

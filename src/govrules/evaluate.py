@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -14,9 +15,16 @@ from govrules import logic
 from govrules import nodes as n
 from govrules.calendar import WorkdayCalendar
 from govrules.compiler import Compiled, Compiler, Env, EvaluationError
-from govrules.errors import CalendarError, FactsError, GovrulesError
+from govrules.errors import (
+    CalendarError,
+    DateRangeError,
+    FactsError,
+    GovrulesError,
+    contained,
+    shown,
+)
 from govrules.explain import show
-from govrules.facts import GLOBAL_ROOTS, SUBJECTS, validate
+from govrules.facts import GLOBAL_ROOTS, SUBJECTS, extreme_dates, validate
 from govrules.layers import Measure, Obligation, RuleSet, Version
 from govrules.library import Library, load
 from govrules.reads import fact_reads, unused_facts
@@ -436,6 +444,9 @@ def _verdict(
     )
 
 
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def as_date(value: object, what: str) -> dt.date:
     """Return ``value`` as a date, accepting ISO strings; FactsError names ``what`` otherwise."""
     if isinstance(value, dt.datetime):
@@ -443,15 +454,29 @@ def as_date(value: object, what: str) -> dt.date:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
-        try:
-            if len(value) == 10:
+        # fromisoformat alone would take 2024-W01-1 and 20240101 on Python 3.11 and later.
+        if _ISO_DATE.fullmatch(value):
+            try:
                 return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
-        raise FactsError(what, "a date YYYY-MM-DD", repr(value))
+            except ValueError:
+                pass
+        raise FactsError(what, "a date YYYY-MM-DD", shown(value))
     raise FactsError(what, "a date", type(value).__name__)
 
 
+def with_folder_years(calendar: WorkdayCalendar | None, library: Library) -> WorkdayCalendar:
+    """Return the calendar to count with: the caller's years win over the policy folder's.
+
+    Without a caller's calendar, the folder's years replace the bundled ones; with one, the
+    folder only adds the years that calendar lacks (CONTRACT §5).
+    """
+    base = WorkdayCalendar.default() if calendar is None else calendar
+    own = set(calendar.years) if calendar is not None else set()
+    added = [s for s in library.calendars if s.year not in own]
+    return base.with_years(*added) if added else base
+
+
+@contained
 def evaluate(
     facts: Mapping[str, Any],
     jurisdiction: str,
@@ -464,9 +489,12 @@ def evaluate(
     day = dt.date.today() if on is None else as_date(on, "on")
     library = load(policies)
     ruleset = library.ruleset(jurisdiction)
-    cal = calendar or WorkdayCalendar.default()
-    if library.calendars:
-        cal = cal.with_years(*library.calendars)
+    if calendar is not None and not isinstance(calendar, WorkdayCalendar):
+        raise GovrulesError(
+            f"calendar: expected a WorkdayCalendar, found {type(calendar).__name__}; "
+            "for a year file pass WorkdayCalendar.default().with_year_file(path)"
+        )
+    cal = with_folder_years(calendar, library)
     data = validate(facts).data
     return run(library, ruleset, data, day, cal, given=facts)
 
@@ -517,6 +545,8 @@ def run(
                 AttributeError,
                 ArithmeticError,
             ) as err:
+                if _overflowed(err):
+                    raise DateRangeError(_out_of_range(cob, subject, on, data)) from None
                 # A policy that passed its checks can still meet values of a kind it did
                 # not expect; the caller gets the rule and the subject, not a traceback.
                 raise GovrulesError(
@@ -574,3 +604,28 @@ def reads(library: Library, ruleset: RuleSet) -> frozenset[tuple[str, ...]]:
         cached = fact_reads(ruleset)
         library.cache[key] = cached
     return cached  # type: ignore[return-value]
+
+
+def _overflowed(err: BaseException) -> bool:
+    """Return whether ``err`` is, or was raised while handling, a date leaving 1–9999."""
+    seen: BaseException | None = err
+    while seen is not None:
+        if isinstance(seen, OverflowError):
+            return True
+        seen = seen.__context__  # kept even when re-raised `from None`
+    return False
+
+
+def _out_of_range(cob: CompiledObligation, subject: str, on: dt.date, data: Any) -> str:
+    """Return why a rule's date arithmetic left Python's dates, naming the dates given."""
+    version = cob.versions[-1].version
+    given = [on]
+    extremes = extreme_dates(data)
+    if extremes is not None:
+        given.extend(extremes)
+    dates = " and ".join(sorted({str(d) for d in (min(given), max(given))}))
+    return (
+        f"rule '{cob.obligation.id}' ({version.origin.path}:{version.origin.line}) on "
+        f"{subject} counts from {dates} to a date outside 0001-01-01…9999-12-31, "
+        "the dates govrules can count in; check the dates in the facts and --on/on="
+    )

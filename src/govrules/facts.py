@@ -10,7 +10,7 @@ from typing import Literal
 
 import attrs
 
-from govrules.errors import FactsError
+from govrules.errors import FactsError, shown
 
 __all__ = [
     "BINDING_PATHS",
@@ -352,10 +352,7 @@ def _found(value: object) -> str:
         return "a mapping"
     if isinstance(value, (list, tuple, set, frozenset)):
         return f"a {type(value).__name__}"
-    text = repr(value)
-    if len(text) > 60:
-        text = text[:57] + "..."
-    return f"{text} ({type(value).__name__})"
+    return f"{shown(value)} ({type(value).__name__})"
 
 
 def _none_hint(value: object) -> str | None:
@@ -486,7 +483,7 @@ def _unknown(field: Field, key: object, parts: tuple[str | int, ...]) -> FactsEr
     near = suggest(key, field._by_name)
     hint = f"did you mean {near!r}?" if near else "known facts here: " + ", ".join(field._by_name)
     return FactsError(
-        describe_path((*parts, key)), "a known fact", f"unknown fact {key!r}", hint=hint
+        describe_path((*parts, key)), "a known fact", f"unknown fact {shown(key)}", hint=hint
     )
 
 
@@ -521,6 +518,21 @@ def _check_list(field: Field, value: object, parts: tuple[str | int, ...]) -> tu
         except _Bad as bad:
             raise bad.at((*parts, i)) from None
     return tuple(out)
+
+
+def extreme_dates(data: object) -> tuple[_dt.date, _dt.date] | None:
+    """Return the earliest and latest date anywhere in validated facts, or None if none."""
+    found: list[_dt.date] = []
+    todo = [data]
+    while todo:  # a loop, not recursion: facts may nest as deep as the caller likes
+        item = todo.pop()
+        if isinstance(item, _dt.date):
+            found.append(item)
+        elif isinstance(item, Mapping):
+            todo.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            todo.extend(item)
+    return (min(found), max(found)) if found else None
 
 
 def validate(facts: Mapping[str, object] | Facts) -> Facts:

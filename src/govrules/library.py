@@ -11,15 +11,15 @@ import functools
 import os
 from collections.abc import Mapping
 from importlib.resources import files
-from importlib.resources.abc import Traversable
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import attrs
 
 from govrules import nodes as n
 from govrules.calendar import YearSchedule, load_calendar_dir
 from govrules.checks import Context, diagnostic, run_checks
-from govrules.errors import GovrulesError, PolicyError, PolicyErrors
+from govrules.errors import GovrulesError, PolicyError, PolicyErrors, contained, shown
+from govrules.files import Traversable, confined, inside, is_dir, is_file, read_text
 from govrules.layers import RuleSet, resolve
 from govrules.parser import parse
 from govrules.texts import Document, segment
@@ -56,13 +56,20 @@ class Library:
     def ruleset(self, ruleset_id: str) -> RuleSet:
         """Return the resolved rule set, raising if the folder has errors or lacks the id."""
         self.raise_errors()
+        if not isinstance(ruleset_id, str):
+            raise UnknownRuleSetError(
+                f"a rule set is named by its id, such as 'yunnan', not {shown(ruleset_id)} "
+                f"({type(ruleset_id).__name__})"
+            )
         if ruleset_id not in self.policies:
             from govrules.facts import suggest
 
             close = suggest(ruleset_id, self.policies)
             hint = f" (did you mean '{close}'?)" if close else ""
             known = ", ".join(sorted(self.policies))
-            raise UnknownRuleSetError(f"unknown jurisdiction '{ruleset_id}'{hint}; known: {known}")
+            raise UnknownRuleSetError(
+                f"unknown jurisdiction {shown(ruleset_id)}{hint}; known: {known}"
+            )
         if ruleset_id not in self._resolved:
             self._resolved[ruleset_id] = resolve(self.policies, ruleset_id, self.definitions)
         return self._resolved[ruleset_id]
@@ -73,13 +80,24 @@ def _read_folder(folder: Traversable, label: str, inherit: Library | None = None
     definitions: dict[str, n.Policy] = {}
     diagnostics: list[PolicyError] = []
     entries = sorted(
-        (e for e in folder.iterdir() if e.name.endswith(".rules") and e.is_file()),
+        (e for e in folder.iterdir() if e.name.endswith(".rules") and is_file(e)),
         key=lambda e: e.name,
     )
     for entry in entries:
         path = f"{label}/{entry.name}" if label else entry.name
+        if not confined(folder, entry):
+            diagnostics.append(
+                PolicyError(
+                    "the file links to a place outside the policy folder; it is not read",
+                    path=path,
+                    line=1,
+                    column=1,
+                    hint="policies may only read files inside their own folder",
+                )
+            )
+            continue
         try:
-            text = entry.read_text(encoding="utf-8")
+            text = read_text(entry)
         except UnicodeDecodeError as err:
             diagnostics.append(_not_utf8(path, err))
             continue
@@ -115,7 +133,7 @@ def _read_folder(folder: Traversable, label: str, inherit: Library | None = None
         ref = policy.header.get("text")
         if ref is None:
             continue
-        target = _inside(folder, str(ref.value))
+        target = inside(folder, str(ref.value))
         if target is None:
             refused.add(pid)
             diagnostics.append(
@@ -127,9 +145,9 @@ def _read_folder(folder: Traversable, label: str, inherit: Library | None = None
                 )
             )
             continue
-        if target.is_file():
+        if is_file(target):
             try:
-                documents[pid] = segment(target.read_text(encoding="utf-8"), pid)
+                documents[pid] = segment(read_text(target), pid)
             except (UnicodeDecodeError, OSError) as err:
                 refused.add(pid)  # reported here, not again as "not found"
                 problem = (
@@ -159,8 +177,8 @@ def _read_folder(folder: Traversable, label: str, inherit: Library | None = None
         diagnostics.extend(run_checks(ctx, policies[pid]))
     calendars: tuple[YearSchedule, ...] = ()
     cal_dir = folder.joinpath("calendar")
-    if cal_dir.is_dir():
-        calendars = load_calendar_dir(cal_dir)
+    if is_dir(cal_dir):
+        calendars = load_calendar_dir(cal_dir, root=folder)
     return Library(
         label,
         policies,
@@ -187,25 +205,6 @@ def _not_utf8(path: str, err: UnicodeDecodeError) -> PolicyError:
     )
 
 
-def _inside(folder: Traversable, relative: str) -> Traversable | None:
-    """Return ``relative`` under ``folder`` if it stays inside it, else None."""
-    parts = PurePosixPath(relative.replace("\\", "/")).parts
-    if not parts or relative.startswith(("/", "\\")) or ":" in parts[0]:
-        return None
-    if any(p in ("..", "") for p in parts):
-        return None
-    target = folder
-    for p in parts:
-        target = target.joinpath(p)
-    if isinstance(folder, Path) and isinstance(target, Path):
-        root = folder.resolve()
-        try:
-            target.resolve().relative_to(root)
-        except ValueError:  # a symbolic link out of the folder
-            return None
-    return target
-
-
 @functools.cache
 def bundled() -> Library:
     """Return the policies shipped with govrules, loaded once per process."""
@@ -215,13 +214,21 @@ def bundled() -> Library:
 _FOLDERS: dict[tuple[str, tuple[tuple[str, float], ...]], Library] = {}
 
 
+@contained
 def load(folder: str | os.PathLike[str] | None) -> Library:
     """Return the library of a policy folder (None: the bundled one), reloaded when files change."""
     if folder is None:
         return bundled()
+    if not isinstance(folder, (str, os.PathLike)):
+        raise GovrulesError(
+            f"policies: expected a folder (a str or os.PathLike path), found {shown(folder)} "
+            f"({type(folder).__name__})"
+        )
     path = Path(folder)
-    if not path.is_dir():
-        raise GovrulesError(f"policy folder '{folder}' does not exist or is not a folder")
+    if not is_dir(path):
+        raise GovrulesError(
+            f"policy folder {shown(os.fspath(folder))} does not exist or is not a folder"
+        )
     # What a folder's library is read from: its policies, their usual texts folder and its
     # calendars (not every file below it: `govrules check /` must not walk the disk).
     watched = [
@@ -229,7 +236,7 @@ def load(folder: str | os.PathLike[str] | None) -> Library:
         *path.joinpath("texts").glob("*"),
         *path.joinpath("calendar").glob("*"),
     ]
-    stamp = tuple(sorted((str(p), p.stat().st_mtime) for p in watched if p.is_file()))
+    stamp = tuple(sorted((str(p), p.stat().st_mtime) for p in watched if is_file(p)))
     key = (str(path.resolve()), stamp)
     if key not in _FOLDERS:
         _FOLDERS.clear()

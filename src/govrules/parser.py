@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import attrs
-from lark import Lark, Token, Transformer, v_args
+from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import (
     UnexpectedCharacters,
     UnexpectedEOF,
@@ -23,7 +23,7 @@ from lark.tree import Meta
 
 from govrules import nodes as n
 from govrules.errors import PolicyError
-from govrules.source import Source, Span
+from govrules.source import Source, Span, split_lines
 from govrules.texts import chinese_numeral
 from govrules.texts import label as texts_label
 
@@ -352,9 +352,7 @@ def _show_char(char: str) -> str:
     return f"U+{ord(char):04X}" + (f" ({name.lower()})" if name else "")
 
 
-def _lines(text: str) -> list[str]:
-    """Split as Lark counts lines: at '\\n' only."""
-    return [line.removesuffix("\r") for line in text.split("\n")]
+_lines = split_lines
 
 
 def _acceptable(err: UnexpectedInput, expected: set[str]) -> set[str]:
@@ -1040,6 +1038,34 @@ def _plain(value: Any) -> Any:
     return value
 
 
+#: How deep a policy's syntax tree may nest. The shipped policies reach 15; every later
+#: stage (checks, layers, compiler, evaluation) walks trees recursively, and a limit here
+#: keeps them far from Python's recursion limit instead of each catching RecursionError.
+MAX_NESTING = 100
+
+
+def _too_deep(tree: Tree[Token]) -> tuple[int, int] | None:
+    """Return the line and column of the first node nested deeper than MAX_NESTING, if any."""
+    todo: list[tuple[Tree[Token] | Token, int]] = [(tree, 1)]
+    while todo:  # a loop: the tree may be deeper than Python's stack
+        node, depth = todo.pop()
+        if not isinstance(node, Tree):
+            continue
+        if depth > MAX_NESTING:
+            return _position(node)
+        todo.extend((child, depth + 1) for child in reversed(node.children))
+    return None
+
+
+def _position(tree: Tree[Token]) -> tuple[int, int]:
+    """Return where ``tree`` starts: its meta, else its first token."""
+    if not tree.meta.empty:
+        return tree.meta.line, tree.meta.column
+    for token in tree.scan_values(lambda v: isinstance(v, Token)):
+        return token.line or 1, token.column or 1
+    return 1, 1
+
+
 def parse(text: str, path: str = "<string>") -> n.Policy:
     """Parse one policy; raise PolicyError at the first syntax error."""
     source = Source(path, text)
@@ -1048,6 +1074,17 @@ def parse(text: str, path: str = "<string>") -> n.Policy:
         tree = grammar().parse(text)
     except UnexpectedInput as err:
         raise _syntax_error(source, err) from None
+    deep = _too_deep(tree)
+    if deep is not None:
+        line, column = deep
+        raise PolicyError(
+            f"an expression is nested more than {MAX_NESTING} levels deep",
+            path=path,
+            line=line,
+            column=column,
+            source_line=lines[line - 1] if line <= len(lines) else "",
+            hint="split it into steps with `let`",
+        )
     build = _Build(path)
     try:
         header, *items = build.transform(tree)

@@ -5,6 +5,15 @@ from __future__ import annotations
 import attrs
 
 
+def split_lines(text: str) -> list[str]:
+    """Return the lines of ``text`` as Lark and editors number them: split at ``\n`` only.
+
+    ``str.splitlines`` also splits at form feeds, U+0085, U+2028 and others, so a comment
+    holding one would shift every later line away from the line a diagnostic names.
+    """
+    return [line.removesuffix("\r") for line in text.split("\n")]
+
+
 @attrs.frozen
 class Span:
     """A region of a source file: 1-based line and column, end exclusive."""
@@ -30,5 +39,5 @@ class Source:
 
     def line(self, number: int) -> str:
         """Return line ``number`` (1-based) without its newline, or '' past the end."""
-        lines = self.text.splitlines()
+        lines = split_lines(self.text)
         return lines[number - 1] if 1 <= number <= len(lines) else ""

@@ -25,6 +25,7 @@ from collections.abc import Sequence
 import attrs
 
 from govrules.errors import GovrulesError
+from govrules.files import read_text
 
 __all__ = [
     "Anomaly",
@@ -64,7 +65,7 @@ _UNIT_VALUES = {"十": 10, "百": 100, "千": 1000}
 _ZEROS = "零〇"
 _DIGIT_NAMES = "零一二三四五六七八九"
 _ARABIC = re.compile(r"[0-9０-９]+")
-_LARGEST = 9999
+LARGEST_NUMERAL = 9999
 
 
 def chinese_numeral(text: str) -> int:
@@ -122,8 +123,8 @@ def _parse_chinese(text: str) -> int | None:
 
 def to_chinese_numeral(n: int) -> str:
     """Return ``n`` written as a standard Chinese numeral: 17 -> 十七, 101 -> 一百零一."""
-    if not 0 <= n <= _LARGEST:
-        raise ValueError(f"cannot write {n} as a Chinese numeral (supported: 0–{_LARGEST})")
+    if not 0 <= n <= LARGEST_NUMERAL:
+        raise ValueError(f"cannot write {n} as a Chinese numeral (supported: 0–{LARGEST_NUMERAL})")
     if n == 0:
         return "零"
     parts: list[str] = []
@@ -275,12 +276,12 @@ def load(key: str) -> Document:
         raise TextLookupError(
             f"no bundled text {key!r} (available: {', '.join(available) or 'none'})"
         )
-    return segment(resource.read_text(encoding="utf-8-sig"), key)
+    return segment(read_text(resource), key)
 
 
 def load_path(path: pathlib.Path) -> Document:
     """Return the text file at ``path`` segmented; its key is the file name's stem."""
-    return segment(path.read_text(encoding="utf-8-sig"), path.stem)
+    return segment(read_text(path), path.stem)
 
 
 _NUM = r"(?:[零〇一二两三四五六七八九十百千]{1,8}|[0-9０-９]{1,4})"
