@@ -30,7 +30,15 @@ from govrules.library import Library, load
 from govrules.reads import fact_reads, unused_facts
 from govrules.texts import Document
 from govrules.values import Missing
-from govrules.verdicts import Citation, Decision, NotAdopted, Outcome, Step, Verdict
+from govrules.verdicts import (
+    Citation,
+    Decision,
+    LazyVerdict,
+    NotAdopted,
+    Outcome,
+    Step,
+    Verdict,
+)
 
 
 @attrs.frozen
@@ -263,7 +271,7 @@ def judge(
     cv = cob.in_force(when)
     if cv is None:
         return _not_yet(cob, subject, when)
-    trace = [_date_step(when), cv.measure_step, cv.source_step]
+    trace: list[Any] = [_date_step(when), cv.measure_step, cv.source_step]
     finding = _find(cv.compiled, cv, env, on, trace)
     return _verdict(cob, cv, subject, finding, env, when, top, tuple(trace), on)
 
@@ -300,14 +308,14 @@ def _undated(
     )
 
 
-def _find(c: Compiled, cv: CompiledVersion, env: Env, on: dt.date, trace: list[Step]) -> Finding:
+def _find(c: Compiled, cv: CompiledVersion, env: Env, on: dt.date, trace: list[Any]) -> Finding:
     """Decide one rule for one subject: the outcome every reading of the unknowns agrees on."""
     cond = _conditions(cv, env)
     if cond is False:
         return Finding(Outcome.NOT_APPLICABLE)
     for name, fn in c.lets:
         env.values[name] = fn(env)
-        trace.append(Step(name, show(env.values[name])))
+        trace.append((name, env.values[name]))  # put into words only if the trace is read
     applied = None
     unclaimed: list[n.Except] = []
     for x in c.exceptions:
@@ -388,9 +396,51 @@ def _verdict(
     env: Env,
     when: dt.date | None,
     top: Measure,
-    trace: tuple[Step, ...],
+    trace: tuple[Any, ...],
     on: dt.date,
 ) -> Verdict:
+    outcome = finding.outcome
+    due = finding.due
+    paths: tuple[str, ...] = ()
+    if finding.missing is not None and outcome in (Outcome.PENDING, Outcome.UNDETERMINED):
+        paths = tuple(sorted(finding.missing.paths))
+    claims = outcome in (Outcome.VIOLATION, Outcome.UNDETERMINED, Outcome.PENDING)
+    presumed = tuple(sorted(env.presumed)) if outcome is not Outcome.NOT_APPLICABLE else ()
+
+    def explain() -> str:
+        return _explanation(cv, finding, env, when, top, on, paths, presumed)
+
+    def steps() -> tuple[Step, ...]:
+        return tuple(s if isinstance(s, Step) else Step(s[0], show(s[1])) for s in trace)
+
+    return LazyVerdict(
+        explain,
+        steps,
+        rule=cv.rule,
+        subject=subject,
+        outcome=outcome,
+        citations=cv.citations,
+        missing=paths,
+        obligation=cob.obligation.id,
+        measure=cv.version.measure.id,
+        governing_date=when,
+        due=due,
+        presumed=presumed,
+        unclaimed=tuple(_except_label(x) for x in finding.unclaimed) if claims else (),
+    )
+
+
+def _explanation(
+    cv: CompiledVersion,
+    finding: Finding,
+    env: Env,
+    when: dt.date | None,
+    top: Measure,
+    on: dt.date,
+    paths: tuple[str, ...],
+    presumed: tuple[str, ...],
+) -> str:
+    """Return a verdict's explanation in Chinese: what was found, with dates and articles."""
     outcome = finding.outcome
     if outcome is Outcome.NOT_APPLICABLE:
         body = "适用条件不满足"
@@ -407,41 +457,21 @@ def _verdict(
         if finding.applied.require is None:
             text += "，免于本项要求"
     due = finding.due
-    paths: tuple[str, ...] = ()
     if outcome is Outcome.PENDING and due is not None:
         text += f"；期限{due}尚未届满（评价日{on}），截至评价日尚在履行期内"
-        if finding.missing is not None and finding.missing.paths:
-            paths = tuple(sorted(finding.missing.paths))
+        if paths:
             text += f"。事实未显示已完成（{'、'.join(paths)}）"
     if outcome is Outcome.UNDETERMINED and finding.missing is not None:
-        paths = tuple(sorted(finding.missing.paths))
         text += f"。缺少事实：{'、'.join(paths)}"
         if due is not None and due < on and finding.conditional is None:
             text += f"；若未在{due}（含当日）前完成，则已逾期，若已按期完成，则符合"
     if finding.unclaimed and outcome in (Outcome.VIOLATION, Outcome.UNDETERMINED, Outcome.PENDING):
         text += "。未主张例外：" + "；".join(_except_label(x) for x in finding.unclaimed)
-    presumed = tuple(sorted(env.presumed))
-    if presumed and outcome is not Outcome.NOT_APPLICABLE:
+    if presumed:
         text += "。推定：" + "；".join(
             f"{p}为{show(env.presumed[p][0])}（{env.presumed[p][1]}）" for p in presumed
         )
-    return Verdict(
-        rule=cv.rule,
-        subject=subject,
-        outcome=outcome,
-        citations=cv.citations,
-        explanation=text,
-        missing=paths,
-        obligation=cob.obligation.id,
-        measure=cv.version.measure.id,
-        governing_date=when,
-        trace=trace,
-        due=due,
-        presumed=presumed if outcome is not Outcome.NOT_APPLICABLE else (),
-        unclaimed=tuple(_except_label(x) for x in finding.unclaimed)
-        if outcome in (Outcome.VIOLATION, Outcome.UNDETERMINED, Outcome.PENDING)
-        else (),
-    )
+    return text
 
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")

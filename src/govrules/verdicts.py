@@ -106,6 +106,66 @@ class Verdict:
         }
 
 
+_UNSET: Any = object()  # stands for an explanation or trace not put into words yet
+_EXPLANATION = Verdict.__dict__["explanation"]
+_TRACE = Verdict.__dict__["trace"]
+
+
+class LazyVerdict(Verdict):
+    """A verdict whose explanation and trace are put into words only when first read.
+
+    Evaluation builds thousands of verdicts that nobody reads in full; rendering the Chinese
+    explanation and the trace costs more than deciding them. The attributes are the same as
+    a Verdict's, with the same text; reading one renders it once (``render``, ``steps``).
+    """
+
+    __slots__ = ("_render", "_steps")
+
+    def __init__(self, render: Any, steps: Any, **fields: Any) -> None:
+        object.__setattr__(self, "_render", render)
+        object.__setattr__(self, "_steps", steps)
+        super().__init__(explanation=_UNSET, trace=_UNSET, **fields)
+
+    @property
+    def explanation(self) -> str:
+        """Return the explanation, rendering it on first use."""
+        try:
+            return _EXPLANATION.__get__(self)  # type: ignore[no-any-return]
+        except AttributeError:
+            text = self._render()  # type: ignore[attr-defined]
+            _EXPLANATION.__set__(self, text)
+            return text  # type: ignore[no-any-return]
+
+    @explanation.setter
+    def explanation(self, value: str) -> None:
+        if value is not _UNSET:
+            _EXPLANATION.__set__(self, value)
+
+    @property
+    def trace(self) -> tuple[Step, ...]:
+        """Return the trace, building it on first use."""
+        try:
+            return _TRACE.__get__(self)  # type: ignore[no-any-return]
+        except AttributeError:
+            steps = tuple(self._steps())  # type: ignore[attr-defined]
+            _TRACE.__set__(self, steps)
+            return steps
+
+    @trace.setter
+    def trace(self, value: tuple[Step, ...]) -> None:
+        if value is not _UNSET:
+            _TRACE.__set__(self, value)
+
+    def __reduce__(self) -> Any:
+        # Across processes a verdict travels rendered: its closures stay behind.
+        return (_rendered, (attrs.asdict(self, recurse=False),))
+
+
+def _rendered(fields: dict[str, Any]) -> LazyVerdict:
+    text, steps = fields.pop("explanation"), fields.pop("trace")
+    return LazyVerdict(lambda: text, lambda: steps, **fields)
+
+
 @attrs.frozen
 class NotAdopted:
     """An obligation of a base that a rule set adapting it does not carry, and why."""
