@@ -16,6 +16,7 @@ from govrules.api import article, check, rulesets
 from govrules.calendar import CalendarFileError, WorkdayCalendar, YearSchedule
 from govrules.consolidated import Consolidated, consolidate
 from govrules.diff import Change, Diff, diff
+from govrules.engine import Engine, load
 from govrules.errors import (
     CalendarError,
     DateRangeError,
@@ -38,6 +39,7 @@ __all__ = [
     "DateRangeError",
     "Decision",
     "Diff",
+    "Engine",
     "FactsError",
     "GovrulesError",
     "Outcome",
@@ -53,5 +55,6 @@ __all__ = [
     "evaluate",
     "facts_schema",
     "format_policy",
+    "load",
     "rulesets",
 ]

@@ -593,6 +593,35 @@ def run(
     )
 
 
+def rejudge(
+    library: Library,
+    ruleset: RuleSet,
+    data: Mapping[str, Any],
+    on: dt.date,
+    cal: WorkdayCalendar,
+    index: int,
+    subject: str,
+) -> Verdict:
+    """Return the verdict of the ``index``-th obligation for one subject, judged afresh.
+
+    A verdict decided in another process is rebuilt here from its outcome; its explanation is
+    put into words, when read, by judging it again from the same facts (judging is a pure
+    function of facts, date and calendar, so the text is the same).
+    """
+    cob = compile_ruleset(library, ruleset)[index]
+    base = _base_env(data, on, cal)
+    for name, values, paths in _subjects(cob.subject, data):
+        if name == subject:
+            env = base.copy()
+            env.values.update(values)
+            env.paths.update(paths)
+            try:
+                return judge(cob, env, subject, on, ruleset.measure)
+            except CalendarError as err:
+                return _calendar_gap(cob, subject, err)
+    raise GovrulesError(f"no subject {subject} for rule '{cob.obligation.id}'")
+
+
 def _calendar_gap(cob: CompiledObligation, subject: str, err: CalendarError) -> Verdict:
     """Return the undetermined verdict of a rule that needs a year the calendar lacks."""
     cv = cob.versions[-1]

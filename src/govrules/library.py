@@ -215,6 +215,40 @@ _FOLDERS: dict[tuple[str, tuple[tuple[str, float], ...]], Library] = {}
 
 
 @contained
+@functools.lru_cache(maxsize=64)
+def _real(folder: str) -> str:
+    return os.path.realpath(folder)
+
+
+def _stamp(folder: str) -> tuple[tuple[str, int, int], ...]:
+    """Return what a folder's library is read from, with sizes and modification times.
+
+    Its policies, their usual texts folder and its calendars (not every file below it:
+    `govrules check /` must not walk the disk). ``os.scandir`` keeps this to a few
+    microseconds a file, so an unchanged folder costs little more than a loaded engine.
+    """
+    found: list[tuple[str, int, int]] = []
+    for sub, suffix in (
+        (folder, ".rules"),
+        (os.path.join(folder, "texts"), ""),
+        (os.path.join(folder, "calendar"), ""),
+    ):
+        try:
+            entries = os.scandir(sub)
+        except OSError:
+            continue
+        with entries:
+            for entry in entries:
+                if not entry.name.endswith(suffix):
+                    continue
+                try:
+                    st = entry.stat()
+                except OSError:
+                    continue
+                found.append((entry.path, st.st_size, st.st_mtime_ns))
+    return tuple(sorted(found))
+
+
 def load(folder: str | os.PathLike[str] | None) -> Library:
     """Return the library of a policy folder (None: the bundled one), reloaded when files change."""
     if folder is None:
@@ -229,15 +263,7 @@ def load(folder: str | os.PathLike[str] | None) -> Library:
         raise GovrulesError(
             f"policy folder {shown(os.fspath(folder))} does not exist or is not a folder"
         )
-    # What a folder's library is read from: its policies, their usual texts folder and its
-    # calendars (not every file below it: `govrules check /` must not walk the disk).
-    watched = [
-        *path.glob("*.rules"),
-        *path.joinpath("texts").glob("*"),
-        *path.joinpath("calendar").glob("*"),
-    ]
-    stamp = tuple(sorted((str(p), p.stat().st_mtime) for p in watched if is_file(p)))
-    key = (str(path.resolve()), stamp)
+    key = (_real(os.fspath(path)), _stamp(os.fspath(path)))
     if key not in _FOLDERS:
         _FOLDERS.clear()
         _FOLDERS[key] = _read_folder(path, str(folder).rstrip("/\\"), inherit=bundled())

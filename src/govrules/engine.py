@@ -1,0 +1,263 @@
+"""A loaded engine: a policy folder parsed, checked and compiled once, for many evaluations.
+
+``govrules.evaluate`` is the one-off call; an integrator that judges many units loads the
+engine once and calls ``Engine.evaluate`` or ``Engine.evaluate_many``. The work of one
+evaluation is a pure function of the facts, the jurisdiction and the date, so batches can
+be spread over processes (``workers``) — or over a cluster, by calling ``Engine.evaluate``
+inside Spark's ``mapPartitions`` or Dask's ``map_partitions`` (docs/api.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import multiprocessing
+import multiprocessing.context
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+import attrs
+
+from govrules.calendar import WorkdayCalendar
+from govrules.errors import GovrulesError, contained
+from govrules.evaluate import (
+    CompiledObligation,
+    as_date,
+    compile_ruleset,
+    not_adopted,
+    rejudge,
+    run,
+    with_folder_years,
+)
+from govrules.facts import validate
+from govrules.library import Library
+from govrules.library import load as load_library
+from govrules.verdicts import Decision, LazyVerdict, NotAdopted, Outcome, Verdict
+
+# Inputs a worker judges per hand-over, and inputs held in memory per forked pool: enough
+# to amortise starting the processes, few enough that the workers stay busy to the end.
+CHUNK = 32
+BLOCK = 4096
+
+
+@attrs.frozen
+class Engine:
+    """Policies loaded once and the working-day calendar to count with."""
+
+    library: Library
+    calendar: WorkdayCalendar
+    policies: str | None  # the folder, so that worker processes can load the same one
+
+    @contained
+    def evaluate(
+        self, facts: Mapping[str, Any], jurisdiction: str, on: dt.date | str | None = None
+    ) -> Decision:
+        """Decide the facts under ``jurisdiction`` on ``on`` (default today)."""
+        day = dt.date.today() if on is None else as_date(on, "on")
+        ruleset = self.library.ruleset(jurisdiction)
+        data = validate(facts).data
+        return run(self.library, ruleset, data, day, self.calendar, given=facts)
+
+    def evaluate_many(
+        self,
+        facts_iterable: Iterable[Mapping[str, Any]],
+        jurisdiction: str,
+        on: dt.date | str | None = None,
+        *,
+        workers: int = 1,
+    ) -> Iterator[Decision]:
+        """Yield one Decision per facts, in input order; ``workers > 1`` uses processes.
+
+        A bad input stops the batch with a GovrulesError that says which input it was.
+        """
+        if not isinstance(workers, int) or isinstance(workers, bool) or workers < 1:
+            raise GovrulesError(
+                f"workers: expected a whole number of at least 1, found {workers!r}"
+            )
+        day = dt.date.today() if on is None else as_date(on, "on")
+        self.library.ruleset(jurisdiction)  # an unknown id fails before any work is spread
+        if workers == 1:
+            for i, facts in enumerate(facts_iterable):
+                yield _numbered(i, self.evaluate, facts, jurisdiction, day)
+            return
+        yield from self._spread(facts_iterable, jurisdiction, day, workers)
+
+    def _spread(
+        self,
+        facts_iterable: Iterable[Mapping[str, Any]],
+        jurisdiction: str,
+        day: dt.date,
+        workers: int,
+    ) -> Iterator[Decision]:
+        """Evaluate blocks of inputs in forked processes, yielding decisions in input order.
+
+        Forked workers inherit the loaded engine and the block of inputs, so nothing but
+        positions goes to them; what comes back is each verdict's outcome and facts, not its
+        words. The caller's process rebuilds the decisions; an explanation read later is put
+        into words by judging that one rule again here (``evaluate.rejudge``).
+        """
+        context = _fork_context()
+        ruleset = self.library.ruleset(jurisdiction)
+        compiled = compile_ruleset(self.library, ruleset)
+        notes = not_adopted(ruleset)
+        start = 0
+        for block in _blocks(facts_iterable, BLOCK):
+            _SHARED.update(engine=self, block=block, jurisdiction=jurisdiction, day=day)
+            spans = [range(i, min(i + CHUNK, len(block))) for i in range(0, len(block), CHUNK)]
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                for span, results in zip(spans, pool.map(_work_span, spans), strict=True):
+                    for i, result in zip(span, results, strict=True):
+                        if isinstance(result, _Failure):
+                            raise GovrulesError(f"facts #{start + i}: {result.message}")
+                        yield self._rebuild(block[i], jurisdiction, day, compiled, notes, result)
+            start += len(block)
+        _SHARED.clear()
+
+    def _rebuild(
+        self,
+        facts: Mapping[str, Any],
+        jurisdiction: str,
+        day: dt.date,
+        compiled: tuple[CompiledObligation, ...],
+        notes: tuple[NotAdopted, ...],
+        result: _Compact,
+    ) -> Decision:
+        """Return the Decision a worker found, its words to be rendered here when read."""
+        ruleset = self.library.ruleset(jurisdiction)
+        memo: dict[str, Any] = {}
+
+        def data() -> Mapping[str, Any]:
+            if "data" not in memo:
+                memo["data"] = validate(facts).data
+            return memo["data"]  # type: ignore[no-any-return]
+
+        def judged(index: int, subject: str) -> Verdict:
+            key = f"{index}:{subject}"
+            if key not in memo:
+                memo[key] = rejudge(
+                    self.library, ruleset, data(), day, self.calendar, index, subject
+                )
+            return memo[key]  # type: ignore[no-any-return]
+
+        verdicts = []
+        for index, subject, outcome, rule, fields in result.verdicts:
+            version = next(cv for cv in compiled[index].versions if cv.rule == rule)
+            verdicts.append(
+                LazyVerdict(
+                    lambda index=index, subject=subject: judged(index, subject).explanation,
+                    lambda index=index, subject=subject: judged(index, subject).trace,
+                    rule=rule,
+                    subject=subject,
+                    outcome=Outcome(outcome),
+                    citations=version.citations,
+                    obligation=compiled[index].obligation.id,
+                    measure=version.version.measure.id,
+                    **fields,
+                )
+            )
+        return Decision(
+            jurisdiction,
+            day,
+            tuple(verdicts),
+            not_adopted=notes,
+            unused_facts=result.unused_facts,
+            calendar_gaps=result.calendar_gaps,
+        )
+
+
+def load(
+    policies: str | os.PathLike[str] | None = None, *, calendar: WorkdayCalendar | None = None
+) -> Engine:
+    """Return an engine for a policy folder (None: the bundled policies), checked and ready."""
+    if calendar is not None and not isinstance(calendar, WorkdayCalendar):
+        raise GovrulesError(
+            f"calendar: expected a WorkdayCalendar, found {type(calendar).__name__}; "
+            "for a year file pass WorkdayCalendar.default().with_year_file(path)"
+        )
+    library = load_library(policies)
+    library.raise_errors()
+    folder = None if policies is None else os.fspath(policies)
+    return Engine(library, with_folder_years(calendar, library), folder)
+
+
+@attrs.frozen
+class _Failure:
+    """A bad input in a worker: its message, to raise in the caller's process."""
+
+    message: str
+
+
+@attrs.frozen
+class _Compact:
+    """A decision as a worker returns it: per verdict its obligation, outcome and facts."""
+
+    verdicts: tuple[tuple[int, str, str, str, dict[str, Any]], ...]
+    unused_facts: tuple[str, ...]
+    calendar_gaps: tuple[int, ...]
+
+
+def _numbered(
+    i: int, evaluate: Any, facts: Mapping[str, Any], jurisdiction: str, day: dt.date
+) -> Decision:
+    try:
+        return evaluate(facts, jurisdiction, day)  # type: ignore[no-any-return]
+    except GovrulesError as err:
+        raise GovrulesError(f"facts #{i}: {err}") from err
+
+
+# What forked workers inherit from the caller: the engine and the block being evaluated.
+_SHARED: dict[str, Any] = {}
+
+
+def _work_span(span: range) -> list[_Compact | _Failure]:
+    engine: Engine = _SHARED["engine"]
+    block = _SHARED["block"]
+    jurisdiction, day = _SHARED["jurisdiction"], _SHARED["day"]
+    index = {
+        ob.obligation.id: i
+        for i, ob in enumerate(
+            compile_ruleset(engine.library, engine.library.ruleset(jurisdiction))
+        )
+    }
+    out: list[_Compact | _Failure] = []
+    for i in span:
+        try:
+            decision = engine.evaluate(block[i], jurisdiction, day)
+        except GovrulesError as err:
+            out.append(_Failure(str(err)))
+            continue
+        verdicts = tuple(
+            (
+                index[v.obligation],
+                v.subject,
+                v.outcome.value,
+                v.rule,
+                {
+                    "missing": v.missing,
+                    "governing_date": v.governing_date,
+                    "due": v.due,
+                    "presumed": v.presumed,
+                    "unclaimed": v.unclaimed,
+                },
+            )
+            for v in decision.verdicts
+        )
+        out.append(_Compact(verdicts, decision.unused_facts, decision.calendar_gaps))
+    return out
+
+
+def _blocks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    iterator = iter(items)
+    while block := list(itertools.islice(iterator, size)):
+        yield block
+
+
+def _fork_context() -> multiprocessing.context.BaseContext:
+    if "fork" not in multiprocessing.get_all_start_methods():
+        raise GovrulesError(
+            "workers > 1 needs processes started by fork (Linux); on this system use "
+            "workers=1, or spread the inputs with Spark or Dask (docs/api.md)"
+        )
+    return multiprocessing.get_context("fork")

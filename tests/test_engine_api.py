@@ -1,0 +1,93 @@
+"""A loaded engine: evaluate without reloading, batches in order, spread over processes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+import govrules
+from govrules import Outcome
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Opened 2024-09-27: the 7th working day after it is 2024-10-12, the make-up Saturday.
+ON_TIME = {"accounts": [{"id": "wx", "events": [
+    {"type": "open", "date": "2024-09-27", "filed_on": "2024-10-12"}]}]}  # fmt: skip
+LATE = {"accounts": [{"id": "wx", "events": [
+    {"type": "open", "date": "2024-09-27", "filed_on": "2024-10-14"}]}]}  # fmt: skip
+
+
+def _filing(decision: govrules.Decision) -> Outcome:
+    (v,) = [x for x in decision.verdicts if x.obligation == "filing_deadline"]
+    return v.outcome
+
+
+def test_a_loaded_engine_decides_like_evaluate() -> None:
+    """Engine.evaluate gives the same Decision as govrules.evaluate, text included."""
+    engine = govrules.load()
+    for facts in (ON_TIME, LATE):
+        mine = engine.evaluate(facts, "yunnan", "2024-11-01")
+        theirs = govrules.evaluate(facts, "yunnan", "2024-11-01")
+        assert mine == theirs
+        assert mine.to_dict() == theirs.to_dict()
+    assert _filing(engine.evaluate(LATE, "yunnan", dt.date(2024, 11, 1))) is Outcome.VIOLATION
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_batch_yields_one_decision_per_input_in_order(workers: int) -> None:
+    """evaluate_many keeps input order, with one or two worker processes."""
+    engine = govrules.load()
+    batch = [ON_TIME, LATE] * 40 + [LATE]
+    found = list(engine.evaluate_many(iter(batch), "yunnan", "2024-11-01", workers=workers))
+    assert [_filing(d) for d in found] == [
+        Outcome.COMPLIANT if f is ON_TIME else Outcome.VIOLATION for f in batch
+    ]
+    one = engine.evaluate(LATE, "yunnan", "2024-11-01")
+    assert found[1] == one
+    # The words come out the same whichever process judged the rule.
+    assert [v.explanation for v in found[1].verdicts] == [v.explanation for v in one.verdicts]
+    assert found[1].to_dict() == one.to_dict()
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_bad_input_in_a_batch_names_its_position(workers: int) -> None:
+    """The third input has an account id that is a number: the error says facts #2."""
+    engine = govrules.load()
+    bad = {"accounts": [{"id": 7}]}
+    with pytest.raises(govrules.GovrulesError, match=r"^facts #2: accounts\[0\]\.id: expected"):
+        list(engine.evaluate_many([ON_TIME, LATE, bad], "yunnan", "2024-11-01", workers=workers))
+
+
+def test_workers_must_be_a_positive_whole_number() -> None:
+    """workers=0 is refused with a clear message before any work starts."""
+    with pytest.raises(govrules.GovrulesError, match="workers: expected a whole number"):
+        list(govrules.load().evaluate_many([ON_TIME], "yunnan", workers=0))
+
+
+def test_an_unknown_jurisdiction_fails_before_the_batch_starts() -> None:
+    """A misspelt id is an UnknownRuleSetError-like GovrulesError, with a suggestion."""
+    with pytest.raises(govrules.GovrulesError, match="did you mean 'yunnan'"):
+        list(govrules.load().evaluate_many([ON_TIME], "yunan", workers=2))
+
+
+def test_evaluate_with_a_folder_reads_it_again_only_when_it_changes(tmp_path: Path) -> None:
+    """An unchanged folder is loaded once; editing a policy is seen on the next call."""
+    folder = tmp_path / "p"
+    shutil.copytree(ROOT / "policies", folder, ignore=shutil.ignore_patterns("__*"))
+    from govrules.library import load
+
+    first = load(folder)
+    assert load(folder) is first
+    rules = folder / "yunnan.rules"
+    rules.write_text(rules.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert load(folder) is not first
+
+
+def test_a_loaded_engine_refuses_a_folder_with_errors(tmp_path: Path) -> None:
+    """load() checks the folder: a policy with an error is a PolicyError, not a late surprise."""
+    (tmp_path / "bad.rules").write_text("ruleset bad {\n", encoding="utf-8")
+    with pytest.raises(govrules.PolicyError):
+        govrules.load(tmp_path)
