@@ -12,10 +12,10 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from govrules.api import article, check, rulesets
 from govrules.calendar import CalendarFileError, WorkdayCalendar, YearSchedule
-from govrules.consolidated import Consolidated, consolidate
-from govrules.diff import Change, Diff, diff
 from govrules.engine import Engine, load
 from govrules.errors import (
     CalendarError,
@@ -26,9 +26,37 @@ from govrules.errors import (
     StackDepthError,
 )
 from govrules.evaluate import evaluate
-from govrules.formatter import format_text as format_policy
-from govrules.schema import facts_schema
 from govrules.verdicts import Citation, Decision, Outcome, Verdict
+
+if TYPE_CHECKING:
+    from govrules.consolidated import Consolidated, consolidate
+    from govrules.diff import Change, Diff, diff
+    from govrules.formatter import format_text as format_policy
+    from govrules.schema import facts_schema
+
+# The tools for authors and reviewers load on first use: evaluating needs none of them, and
+# a command-line start-up should not pay for importing them.
+_LAZY = {
+    "Consolidated": ("govrules.consolidated", "Consolidated"),
+    "consolidate": ("govrules.consolidated", "consolidate"),
+    "Change": ("govrules.diff", "Change"),
+    "Diff": ("govrules.diff", "Diff"),
+    "diff": ("govrules.diff", "diff"),
+    "format_policy": ("govrules.formatter", "format_text"),
+    "facts_schema": ("govrules.schema", "facts_schema"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        module, attr = _LAZY[name]
+        value = getattr(importlib.import_module(module), attr)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'govrules' has no attribute {name!r}")
+
 
 __all__ = [
     "CalendarError",

@@ -11,12 +11,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from govrules.coverage import DocumentCoverage, coverage
-from govrules.diff import diff, texts_only
-from govrules.diff_formats import render_html, render_json, render_markdown, render_text
 from govrules.errors import FactsError, GovrulesError, PolicyError
 from govrules.evaluate import evaluate, with_folder_years
-from govrules.examples import run_examples
 from govrules.files import decode, exists, is_file
 from govrules.library import UnknownRuleSetError, load
 from govrules.verdicts import Decision, Outcome, Verdict
@@ -179,7 +175,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_VIOLATIONS if errors else EXIT_OK
 
 
-def render_coverage(cov: DocumentCoverage) -> str:
+def render_coverage(cov: Any) -> str:
     """Return one document's article coverage as a table for the terminal."""
     counts = {s: sum(1 for a in cov.articles if a.status == s) for s in STATUSES}
     head = f"{cov.ruleset} {cov.title}: {len(cov.articles)} articles, " + ", ".join(
@@ -198,6 +194,8 @@ STATUSES = ("encoded", "unchecked", "missing")
 
 def cmd_coverage(args: argparse.Namespace) -> int:
     """Print which rules encode each article of each document, or why none does."""
+    from govrules.coverage import coverage  # each command imports what it alone needs
+
     library = load(args.policies)
     library.raise_errors()
     missing = 0
@@ -255,6 +253,8 @@ def _policy_path(args: argparse.Namespace) -> tuple[str | None, str | None]:
 
 def cmd_test(args: argparse.Namespace) -> int:
     """Run the examples written in the policies (of a folder, or of one .rules file)."""
+    from govrules.examples import run_examples
+
     folder, name = _policy_path(args)
     only: str | None = None
     if name is not None:
@@ -281,6 +281,9 @@ def cmd_test(args: argparse.Namespace) -> int:
 
 def cmd_diff(args: argparse.Namespace) -> int:
     """Compare two rule sets (ids or .rules files) and print the changes."""
+    from govrules.diff import diff, texts_only
+    from govrules.diff_formats import render_html, render_json, render_markdown, render_text
+
     try:
         result = diff(args.left, args.right, policies=args.policies)
         code = EXIT_OK
@@ -396,13 +399,24 @@ def _version() -> str:
         return "unknown"
 
 
+class _VersionAction(argparse.Action):
+    """Print the installed version; looked up only when asked (package metadata is slow)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="print the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+        print(f"govrules {_version()}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``govrules`` command."""
     parser = _Parser(
         prog="govrules",
         description="Evaluate, check and compare rule sets of Chinese government regulations.",
     )
-    parser.add_argument("--version", action="version", version=f"govrules {_version()}")
+    parser.add_argument("--version", action=_VersionAction)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     ev = sub.add_parser("evaluate", help="evaluate a unit's facts (JSON) under a jurisdiction")

@@ -11,12 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import multiprocessing
-import multiprocessing.context
 import os
 from collections.abc import Iterable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -35,6 +32,9 @@ from govrules.facts import validate
 from govrules.library import Library
 from govrules.library import load as load_library
 from govrules.verdicts import Decision, LazyVerdict, NotAdopted, Outcome, Verdict
+
+if TYPE_CHECKING:
+    import multiprocessing.context
 
 # Inputs a worker judges per hand-over, and inputs held in memory per forked pool: enough
 # to amortise starting the processes, few enough that the workers stay busy to the end.
@@ -98,6 +98,8 @@ class Engine:
         words. The caller's process rebuilds the decisions; an explanation read later is put
         into words by judging that one rule again here (``evaluate.rejudge``).
         """
+        from concurrent.futures import ProcessPoolExecutor  # only batches spread work
+
         context = _fork_context()
         ruleset = self.library.ruleset(jurisdiction)
         compiled = compile_ruleset(self.library, ruleset)
@@ -255,6 +257,8 @@ def _blocks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 
 
 def _fork_context() -> multiprocessing.context.BaseContext:
+    import multiprocessing
+
     if "fork" not in multiprocessing.get_all_start_methods():
         raise GovrulesError(
             "workers > 1 needs processes started by fork (Linux); on this system use "

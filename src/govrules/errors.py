@@ -71,6 +71,10 @@ class PolicyError(GovrulesError):
         self.severity = severity
         super().__init__(self.render())
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Diagnostics travel between processes and into the load cache: keep every field.
+        return (_policy_error, (self.message, self.__dict__.copy()))
+
     def headline(self) -> str:
         """Return the one-line ``path:line:col: message`` form."""
         return f"{self.path}:{self.line}:{self.column}: {self.message}"
@@ -91,6 +95,11 @@ class PolicyError(GovrulesError):
 
     def __str__(self) -> str:
         return self.render()
+
+
+def _policy_error(message: str, fields: dict[str, object]) -> PolicyError:
+    keys = ("path", "line", "column", "source_line", "width", "hint", "severity")
+    return PolicyError(message, **{k: fields[k] for k in keys})  # type: ignore[arg-type]
 
 
 class PolicyErrors(PolicyError):

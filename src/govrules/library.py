@@ -15,13 +15,12 @@ from pathlib import Path
 
 import attrs
 
+from govrules import cache
 from govrules import nodes as n
 from govrules.calendar import YearSchedule, load_calendar_dir
-from govrules.checks import Context, diagnostic, run_checks
 from govrules.errors import GovrulesError, PolicyError, PolicyErrors, contained, shown
 from govrules.files import Traversable, confined, inside, is_dir, is_file, read_text
 from govrules.layers import RuleSet, resolve
-from govrules.parser import parse
 from govrules.texts import Document, segment
 
 
@@ -40,6 +39,7 @@ class Library:
     calendars: tuple[YearSchedule, ...]
     own: frozenset[str] = frozenset()
     definitions: Mapping[str, n.Policy] = attrs.field(factory=dict)
+    content_key: str = ""  # what the load cache knows this library by (cache.py)
     cache: dict[object, object] = attrs.field(factory=dict, eq=False, repr=False)
     _resolved: dict[str, RuleSet] = attrs.field(factory=dict, eq=False, repr=False)
 
@@ -76,6 +76,11 @@ class Library:
 
 
 def _read_folder(folder: Traversable, label: str, inherit: Library | None = None) -> Library:
+    # Parsing and checking are needed only when the load cache lacks the folder: importing
+    # them (and Lark) lazily keeps a cached start-up fast.
+    from govrules.checks import Context, diagnostic, run_checks
+    from govrules.parser import parse
+
     policies: dict[str, n.Policy] = {}
     definitions: dict[str, n.Policy] = {}
     diagnostics: list[PolicyError] = []
@@ -208,10 +213,39 @@ def _not_utf8(path: str, err: UnicodeDecodeError) -> PolicyError:
 @functools.cache
 def bundled() -> Library:
     """Return the policies shipped with govrules, loaded once per process."""
-    return _read_folder(files("govrules.policies"), "policies")
+    return _load_cached(files("govrules.policies"), "policies")
 
 
-_FOLDERS: dict[tuple[str, tuple[tuple[str, float], ...]], Library] = {}
+def _load_cached(folder: Traversable, label: str, inherit: Library | None = None) -> Library:
+    """Return ``_read_folder``'s library, from the load cache when the content is the same."""
+    grammar = files("govrules.grammars").joinpath("govrules.lark").read_bytes()
+    parts: list[tuple[str, bytes]] = [("label", label.encode()), ("grammar", grammar)]
+    if inherit is not None:
+        parts.append(("inherit", inherit.content_key.encode()))
+    for sub in ("", "texts", "calendar"):
+        holder = folder.joinpath(sub) if sub else folder
+        if not is_dir(holder):
+            continue
+        for entry in sorted(holder.iterdir(), key=lambda e: e.name):
+            # Only what the loader may read: files inside the folder, links out of it not.
+            if not is_file(entry) or not confined(folder, entry):
+                continue
+            if not sub and not entry.name.endswith(".rules"):
+                continue
+            try:
+                parts.append((f"{sub}/{entry.name}", entry.read_bytes()))
+            except OSError:
+                return _read_folder(folder, label, inherit)
+    content_key = cache.key(parts)
+
+    def build() -> Library:
+        library = _read_folder(folder, label, inherit)
+        return attrs.evolve(library, content_key=content_key)
+
+    return cache.cached("library", content_key, build)
+
+
+_FOLDERS: dict[tuple[str, tuple[tuple[str, int, int], ...]], Library] = {}
 
 
 @contained
@@ -266,5 +300,5 @@ def load(folder: str | os.PathLike[str] | None) -> Library:
     key = (_real(os.fspath(path)), _stamp(os.fspath(path)))
     if key not in _FOLDERS:
         _FOLDERS.clear()
-        _FOLDERS[key] = _read_folder(path, str(folder).rstrip("/\\"), inherit=bundled())
+        _FOLDERS[key] = _load_cached(path, str(folder).rstrip("/\\"), inherit=bundled())
     return _FOLDERS[key]
