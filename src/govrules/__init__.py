@@ -16,6 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 from govrules.api import article, check, rulesets
 from govrules.calendar import CalendarFileError, WorkdayCalendar, YearSchedule
+
+# Imported eagerly: importing the submodule ``govrules.diff`` anywhere would otherwise bind
+# the package attribute ``diff`` to the module instead of the function.
+from govrules.diff import Change, Diff, diff
 from govrules.engine import Engine, load
 from govrules.errors import (
     CalendarError,
@@ -30,7 +34,6 @@ from govrules.verdicts import Citation, Decision, Outcome, Verdict
 
 if TYPE_CHECKING:
     from govrules.consolidated import Consolidated, consolidate
-    from govrules.diff import Change, Diff, diff
     from govrules.formatter import format_text as format_policy
     from govrules.schema import facts_schema
 
@@ -39,9 +42,6 @@ if TYPE_CHECKING:
 _LAZY = {
     "Consolidated": ("govrules.consolidated", "Consolidated"),
     "consolidate": ("govrules.consolidated", "consolidate"),
-    "Change": ("govrules.diff", "Change"),
-    "Diff": ("govrules.diff", "Diff"),
-    "diff": ("govrules.diff", "diff"),
     "format_policy": ("govrules.formatter", "format_text"),
     "facts_schema": ("govrules.schema", "facts_schema"),
 }
