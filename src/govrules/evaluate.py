@@ -327,6 +327,9 @@ def _find(c: Compiled, cv: CompiledVersion, env: Env, on: dt.date, trace: list[A
     if applied is not None:
         req: Any = True if applied.require is None else logic.truth(applied.require(env))
         due_fn = applied.due or c.due
+    elif len(c.requires) == 1:
+        req = logic.truth(c.requires[0](env))
+        due_fn = c.due
     else:
         req = logic.all_(f(env) for f in c.requires)
         due_fn = c.due
@@ -354,7 +357,12 @@ def _find(c: Compiled, cv: CompiledVersion, env: Env, on: dt.date, trace: list[A
 def _conditions(cv: CompiledVersion, env: Env) -> Any:
     """Return True, False or Missing: the `when` lines joined by three-valued ``and``."""
     env.values["in_force_from"] = cv.version.starts
-    return logic.all_(cond(env) for cond in cv.compiled.when)
+    when = cv.compiled.when
+    if not when:
+        return True
+    if len(when) == 1:
+        return logic.truth(when[0](env))
+    return logic.all_(cond(env) for cond in when)
 
 
 def _not_yet(cob: CompiledObligation, subject: str, when: dt.date) -> Verdict:
@@ -413,7 +421,7 @@ def _verdict(
     def steps() -> tuple[Step, ...]:
         return tuple(s if isinstance(s, Step) else Step(s[0], show(s[1])) for s in trace)
 
-    return LazyVerdict(
+    return LazyVerdict.make(
         explain,
         steps,
         rule=cv.rule,

@@ -388,6 +388,13 @@ def _to_int(field: Field, value: object) -> int:
 
 
 def _parse_date(text: str) -> _dt.date:
+    # The common case, checked in C: exactly YYYY-MM-DD (fromisoformat alone would also
+    # take 20240101 and 2024-W01-1, which the vocabulary does not).
+    if len(text) == 10 and text[4] == "-" and text[7] == "-" and text.isascii():
+        try:
+            return _dt.date.fromisoformat(text)
+        except ValueError:
+            pass
     if _ISO_DATE.fullmatch(text) is None:
         raise _Bad(_DATE, _found(text), "write dates as YYYY-MM-DD")
     try:

@@ -7,6 +7,7 @@ facts. The paths a rule set reads are found once from its rules, without evaluat
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -110,23 +111,35 @@ def fact_reads(ruleset: RuleSet) -> frozenset[Pattern]:
 
 def unused_facts(data: Mapping[str, Any], reads: frozenset[Pattern]) -> tuple[str, ...]:
     """Return the given facts that no path in ``reads`` reaches, each as short as given."""
-    prefixes = {p[:i] for p in reads for i in range(1, len(p) + 1)}
     out: list[str] = []
-
-    def visit(value: Any, pattern: Pattern, path: str) -> None:
-        if isinstance(value, dict):
-            for key, child in value.items():
-                here = (*pattern, key)
-                where = f"{path}.{key}" if path else key
-                if key in LABELS and pattern:
-                    continue
-                if here not in prefixes:
-                    out.append(where)
-                    continue
-                visit(child, here, where)
-        elif isinstance(value, tuple | list):
-            for i, item in enumerate(value):
-                visit(item, pattern, f"{path}[{i}]")
-
-    visit(data, (), "")
+    _visit(data, _tree(reads), "", out)
     return tuple(out)
+
+
+_Tree = dict[str, "_Tree"]
+
+
+@functools.lru_cache(maxsize=64)
+def _tree(reads: frozenset[Pattern]) -> _Tree:
+    """Return the read paths as a tree of keys, built once per rule set."""
+    root: _Tree = {}
+    for path in reads:
+        node = root
+        for key in path:
+            node = node.setdefault(key, {})
+    return root
+
+
+def _visit(value: Any, node: _Tree, path: str, out: list[str]) -> None:
+    for key, child in value.items():
+        below = node.get(key)
+        if below is None:
+            if not (key in LABELS and path):
+                out.append(f"{path}.{key}" if path else key)
+        elif type(child) is dict or isinstance(child, Mapping):
+            _visit(child, below, f"{path}.{key}" if path else key, out)
+        elif type(child) is tuple or type(child) is list:
+            where = f"{path}.{key}" if path else key
+            for i, item in enumerate(child):
+                if type(item) is dict or isinstance(item, Mapping):
+                    _visit(item, below, f"{where}[{i}]", out)
