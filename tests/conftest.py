@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import tempfile
 from typing import Any
 
 import pytest
+
+# The suite keeps its load cache to itself, in a fresh folder, not in the user's cache.
+os.environ["GOVRULES_CACHE_DIR"] = tempfile.mkdtemp(prefix="govrules-test-cache-")
 
 import govrules
 from govrules.verdicts import Verdict

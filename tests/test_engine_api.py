@@ -91,3 +91,31 @@ def test_a_loaded_engine_refuses_a_folder_with_errors(tmp_path: Path) -> None:
     (tmp_path / "bad.rules").write_text("ruleset bad {\n", encoding="utf-8")
     with pytest.raises(govrules.PolicyError):
         govrules.load(tmp_path)
+
+
+def test_the_load_cache_is_keyed_by_content_and_can_be_cleared(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A folder loads from the cache the second time; an edit misses it; `cache --clear` empties."""
+    from govrules import cache
+    from govrules.cli import main
+    from govrules.library import _load_cached
+
+    monkeypatch.setenv("GOVRULES_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "p"
+    shutil.copytree(ROOT / "policies", folder, ignore=shutil.ignore_patterns("__*"))
+    first = _load_cached(folder, "p")
+    entries = list((tmp_path / "cache").glob("library-*.pickle"))
+    assert len(entries) == 1
+    again = _load_cached(folder, "p")
+    assert again.content_key == first.content_key
+    assert again.policies == first.policies
+    (folder / "luju.rules").write_text(
+        (folder / "luju.rules").read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8"
+    )
+    assert _load_cached(folder, "p").content_key != first.content_key
+    assert len(list((tmp_path / "cache").glob("library-*.pickle"))) == 2
+    assert main(["cache", "--clear"]) == 0
+    assert capsys.readouterr().out == f"removed 2 cache entries from {tmp_path / 'cache'}\n"
+    monkeypatch.setenv("GOVRULES_CACHE", "off")
+    assert cache.folder() is None

@@ -399,6 +399,21 @@ def _version() -> str:
         return "unknown"
 
 
+def cmd_cache(args: argparse.Namespace) -> int:
+    """Print where loaded policy folders are cached, or empty that cache."""
+    from govrules import cache
+
+    where = cache.folder()
+    if where is None:
+        print("the load cache is off (GOVRULES_CACHE=off)")
+        return EXIT_OK
+    if args.clear:
+        print(f"removed {cache.clear()} cache entries from {where}")
+    else:
+        print(where)
+    return EXIT_OK
+
+
 class _VersionAction(argparse.Action):
     """Print the installed version; looked up only when asked (package metadata is slow)."""
 
@@ -428,6 +443,10 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--calendar", action="append", help="a year's working-day schedule (JSON/TOML)")
     ev.add_argument("--all", action="store_true", help="show every verdict in full")
     ev.set_defaults(run=cmd_evaluate)
+
+    ca = sub.add_parser("cache", help="where loaded policy folders are cached (--clear empties it)")
+    ca.add_argument("--clear", action="store_true", help="remove every cache entry")
+    ca.set_defaults(run=cmd_cache)
 
     ch = sub.add_parser("check", help="lint a policy folder or .rules file")
     ch.add_argument("path", nargs="?", help="folder or .rules file (default: bundled policies)")
