@@ -8,7 +8,6 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterable
-from importlib.resources import files
 from typing import Any
 
 import attrs
@@ -27,12 +26,6 @@ from govrules.errors import PolicyError
 from govrules.source import Source, Span, split_lines
 from govrules.texts import chinese_numeral
 from govrules.texts import label as texts_label
-
-
-@functools.cache
-def grammar_text() -> bytes:
-    """Return the grammar's source, which keys the caches of what it parsed."""
-    return files("govrules.grammars").joinpath("govrules.lark").read_bytes()
 
 
 @functools.cache
