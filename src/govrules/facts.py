@@ -439,7 +439,7 @@ _SCALARS: dict[str, Callable[[Field, object], object]] = {
 
 
 def _check_object(field: Field, value: object, parts: tuple[str | int, ...]) -> dict[str, object]:
-    if not isinstance(value, Mapping):
+    if type(value) is not dict and not isinstance(value, Mapping):
         raise FactsError(
             describe_path(parts), _expected(field, "object"), _found(value), hint=_none_hint(value)
         )

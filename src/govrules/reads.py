@@ -112,7 +112,8 @@ def fact_reads(ruleset: RuleSet) -> frozenset[Pattern]:
 def unused_facts(data: Mapping[str, Any], reads: frozenset[Pattern]) -> tuple[str, ...]:
     """Return the given facts that no path in ``reads`` reaches, each as short as given."""
     out: list[str] = []
-    _visit(data, _tree(reads), "", out)
+    tree, flats = _tree(reads)
+    _visit(data, tree, flats, "", out)
     return tuple(out)
 
 
@@ -120,26 +121,43 @@ _Tree = dict[str, "_Tree"]
 
 
 @functools.lru_cache(maxsize=64)
-def _tree(reads: frozenset[Pattern]) -> _Tree:
-    """Return the read paths as a tree of keys, built once per rule set."""
+def _tree(reads: frozenset[Pattern]) -> tuple[_Tree, dict[int, frozenset[str]]]:
+    """Return the read paths as a tree of keys, built once per rule set.
+
+    With it, by the id of each node whose keys are all leaves (the facts of a post), those
+    keys: an item holding no other key is wholly read and need not be walked. The ids stay
+    valid as long as the tree they index, which is cached with them.
+    """
     root: _Tree = {}
     for path in reads:
         node = root
         for key in path:
             node = node.setdefault(key, {})
-    return root
+    flats: dict[int, frozenset[str]] = {}
+    todo = [root]
+    while todo:
+        node = todo.pop()
+        if node and all(not below for below in node.values()):
+            flats[id(node)] = frozenset(node)
+        todo.extend(node.values())
+    return root, flats
 
 
-def _visit(value: Any, node: _Tree, path: str, out: list[str]) -> None:
+def _visit(
+    value: Any, node: _Tree, flats: dict[int, frozenset[str]], path: str, out: list[str]
+) -> None:
     for key, child in value.items():
         below = node.get(key)
         if below is None:
             if not (key in LABELS and path):
                 out.append(f"{path}.{key}" if path else key)
         elif type(child) is dict or isinstance(child, Mapping):
-            _visit(child, below, f"{path}.{key}" if path else key, out)
+            _visit(child, below, flats, f"{path}.{key}" if path else key, out)
         elif type(child) is tuple or type(child) is list:
             where = f"{path}.{key}" if path else key
+            flat = flats.get(id(below))
             for i, item in enumerate(child):
+                if flat is not None and type(item) is dict and item.keys() <= flat:
+                    continue  # every fact of this item is read, and none holds more facts
                 if type(item) is dict or isinstance(item, Mapping):
-                    _visit(item, below, f"{where}[{i}]", out)
+                    _visit(item, below, flats, f"{where}[{i}]", out)
