@@ -595,7 +595,7 @@ def run(
         ruleset.id,
         on,
         tuple(verdicts),
-        not_adopted=not_adopted(ruleset),
+        not_adopted=_not_adopted(library, ruleset),
         unused_facts=unused_facts(data if given is None else given, reads(library, ruleset)),
         calendar_gaps=tuple(sorted(gaps)),
     )
@@ -661,6 +661,14 @@ def not_adopted(ruleset: RuleSet) -> tuple[NotAdopted, ...]:
         reason = f"{ruleset.measure.title}未采纳{base.title}{articles}：{rep.reason}"
         out.append(NotAdopted(f"{base.id}.{rep.obligation}", reason))
     return tuple(out)
+
+
+def _not_adopted(library: Library, ruleset: RuleSet) -> tuple[NotAdopted, ...]:
+    """Return ``not_adopted`` of the rule set, worked out once: it depends on nothing else."""
+    key = ("not_adopted", ruleset.id)
+    if key not in library.cache:
+        library.cache[key] = not_adopted(ruleset)
+    return library.cache[key]  # type: ignore[return-value]
 
 
 def reads(library: Library, ruleset: RuleSet) -> frozenset[tuple[str, ...]]:
