@@ -45,7 +45,7 @@ from typing import Any
 
 import handwritten
 import micro_hand
-from bench_evaluate import outcomes, small_records, year_of_daily_posts
+from workloads import small_records, year_of_daily_posts
 
 import govrules
 from govrules.facts import validate
@@ -57,6 +57,11 @@ JURISDICTION = "yunnan"
 ON = dt.date(2025, 1, 1)
 REGIONS = ("same_county", "same_province", "other_province", "abroad")
 Case = Callable[[Mapping[str, Any]], object]
+
+
+def outcomes(decision: govrules.Decision) -> dict[tuple[str, str], str]:
+    """Return the engine's outcome for every (subject, obligation)."""
+    return {(v.subject, v.obligation): v.outcome.value for v in decision.verdicts}
 
 
 def hand(facts: Mapping[str, Any], cal: Any) -> dict[tuple[str, str], str]:
@@ -467,6 +472,33 @@ def shipped(n: int, repeat: int, year_number: int) -> None:
     )
 
 
+def _busy(_: int) -> float:
+    """Spin the interpreter for a fixed amount of work; return the seconds it took."""
+    start = time.perf_counter()
+    total = 0
+    for i in range(5_000_000):
+        total += i
+    return time.perf_counter() - start
+
+
+def parallel_capacity() -> float:
+    """Return how much faster two forked processes do two units of pure-Python work than one.
+
+    A control for section 4: 2.0 on two idle cores, less when another job holds a core.
+    """
+    import multiprocessing
+
+    start = time.perf_counter()
+    _busy(0)
+    _busy(1)
+    serial = time.perf_counter() - start
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        start = time.perf_counter()
+        pool.map(_busy, [0, 1])
+        parallel = time.perf_counter() - start
+    return serial / parallel
+
+
 def many(n: int) -> None:
     """Section 4: evaluate_many, workers 2 vs 1, on n units with a year of posts each."""
     engine = govrules.load()
@@ -483,8 +515,10 @@ def many(n: int) -> None:
         return time.perf_counter() - start
 
     results: dict[int, list[float]] = {1: [], 2: []}
+    capacity = [parallel_capacity()]
     for workers in (1, 2, 1, 2):
         results[workers].append(run(workers))
+    capacity.append(parallel_capacity())
     print(
         f"\n4. Engine.evaluate_many, {n} units with a year of daily posts (cores: {os.cpu_count()})"
     )
