@@ -529,6 +529,10 @@ def many(n: int) -> None:
         print(f"| {workers} | {best:.1f} | {n / best:,.0f} |")
     speedup = min(results[1]) / min(results[2])
     print(
+        "  control, two forked busy loops vs one after the other, before and after: "
+        + ", ".join(f"{c:.2f}×" for c in capacity)
+    )
+    print(
         f"  throughput workers=2 / workers=1: {speedup:.2f}× — aim ≥ 1.6×: "
         f"{'met' if speedup >= 1.6 else 'NOT met'}"
     )
