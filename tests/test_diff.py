@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import govrules
 from govrules.cli import main
-from govrules.diff import KIND_NAMES, KINDS
+from govrules.comparison import KIND_NAMES, KINDS
 from govrules.diff_formats import render_html, render_json, render_markdown, render_text
 from govrules.library import bundled
 from govrules.parser import parse

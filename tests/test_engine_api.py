@@ -130,7 +130,6 @@ def test_the_partition_function_of_the_cluster_docs_judges_each_row() -> None:
 
     out = judge_partition([ON_TIME, LATE])
     outcomes = [
-        [v["outcome"] for v in d["verdicts"] if v["rule"] == "yunnan.filing_deadline"]
-        for d in out
+        [v["outcome"] for v in d["verdicts"] if v["rule"] == "yunnan.filing_deadline"] for d in out
     ]
     assert outcomes == [["compliant"], ["violation"]]

@@ -16,10 +16,6 @@ from typing import TYPE_CHECKING, Any
 
 from govrules.api import article, check, rulesets
 from govrules.calendar import CalendarFileError, WorkdayCalendar, YearSchedule
-
-# Imported eagerly: importing the submodule ``govrules.diff`` anywhere would otherwise bind
-# the package attribute ``diff`` to the module instead of the function.
-from govrules.diff import Change, Diff, diff
 from govrules.engine import Engine, load
 from govrules.errors import (
     CalendarError,
@@ -33,6 +29,7 @@ from govrules.evaluate import evaluate
 from govrules.verdicts import Citation, Decision, Outcome, Verdict
 
 if TYPE_CHECKING:
+    from govrules.comparison import Change, Diff, diff
     from govrules.consolidated import Consolidated, consolidate
     from govrules.formatter import format_text as format_policy
     from govrules.schema import facts_schema
@@ -40,6 +37,9 @@ if TYPE_CHECKING:
 # The tools for authors and reviewers load on first use: evaluating needs none of them, and
 # a command-line start-up should not pay for importing them.
 _LAZY = {
+    "Change": ("govrules.comparison", "Change"),
+    "Diff": ("govrules.comparison", "Diff"),
+    "diff": ("govrules.comparison", "diff"),
     "Consolidated": ("govrules.consolidated", "Consolidated"),
     "consolidate": ("govrules.consolidated", "consolidate"),
     "format_policy": ("govrules.formatter", "format_text"),

@@ -281,7 +281,7 @@ def cmd_test(args: argparse.Namespace) -> int:
 
 def cmd_diff(args: argparse.Namespace) -> int:
     """Compare two rule sets (ids or .rules files) and print the changes."""
-    from govrules.diff import diff, texts_only
+    from govrules.comparison import diff, texts_only
     from govrules.diff_formats import render_html, render_json, render_markdown, render_text
 
     try:

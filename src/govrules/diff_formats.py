@@ -6,7 +6,7 @@ import difflib
 import html
 import json
 
-from govrules.diff import KIND_NAMES, KINDS, Change, Diff, TextComparison, normalise
+from govrules.comparison import KIND_NAMES, KINDS, Change, Diff, TextComparison, normalise
 from govrules.texts import Document
 
 _COLOURS = {

@@ -5,6 +5,9 @@ repeals). Each change is one of docs/contract.md#diff: ``removed``, ``added``, `
 (the obligation differs: a value, a condition, the subject, or the text it cites),
 ``renumbered`` (the same obligation, values and text under another article) or
 ``unchanged``. Every detail is written in Chinese, for legal reviewers.
+
+The module is not called ``diff``: ``govrules.diff`` is the function, loaded on first use,
+and a submodule of that name would take its place on the package when imported.
 """
 
 from __future__ import annotations
