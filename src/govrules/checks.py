@@ -22,7 +22,7 @@ from govrules.functions import FUNCTIONS
 from govrules.layers import Repealed, RuleSet, resolve, shared_scope, unused_params
 from govrules.source import Span
 from govrules.subordination import relaxed_overrides, relaxed_params
-from govrules.texts import Document, label, to_chinese_numeral
+from govrules.texts import ARTICLE_LABEL, Document, label, to_chinese_numeral
 
 LEVELS = ("province", "prefecture", "county", "town", "bureau")
 REQUIRED_HEADER = ("title", "issuer", "level", "jurisdiction", "effective", "text")
@@ -34,10 +34,6 @@ HEADER_HINTS = {
     "effective": "add `effective YYYY-MM-DD`, or `effective unknown` if the text gives no date",
     "text": 'add `text "texts/….txt"`, the source text that the citations point into',
 }
-ARTICLE_LABEL = re.compile(
-    r"第[一二三四五六七八九十百零〇0-9０-９]+条(?:第[一二三四五六七八九十百零〇0-9０-９]+款)?"
-    r"(?:第[一二三四五六七八九十百零〇0-9０-９]+项)?"
-)
 
 
 def _all_enum_values(field: vocab.Field) -> set[str]:

@@ -25,21 +25,17 @@ import attrs
 
 from govrules import nodes as n
 from govrules.errors import GovrulesError, PolicyError
-from govrules.facts import BINDING_PATHS as FACT_PATHS
-from govrules.facts import GLOBAL_ROOTS, SCHEMA, Field, field_at
+from govrules.facts import BINDING_PATHS, GLOBAL_ROOTS, SCHEMA, Field, field_at
 from govrules.formatter import keywords
 from govrules.functions import FUNCTIONS
 from govrules.library import Library, load
 from govrules.parser import parse_citation
 from govrules.source import Span
+from govrules.texts import ARTICLE_LABEL
 from govrules.values import Duration
 
 INSTALL_HINT = "the language server needs pygls: pip install 'govrules[lsp]'"
 
-_ARTICLE = re.compile(
-    r"第[一二三四五六七八九十百零〇0-9０-９]+条(?:第[一二三四五六七八九十百零〇0-9０-９]+款)?"
-    r"(?:第[一二三四五六七八九十百零〇0-9０-９]+项)?"
-)
 _NAME = re.compile(r"[a-z_][a-z0-9_]*")
 _DOTTED = re.compile(r"([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*)\.([a-z0-9_]*)$")
 _WORD = re.compile(r"[a-z_][a-z0-9_]*$")
@@ -204,7 +200,7 @@ def _token_at(analysis: Analysis, line: int, character: int) -> tuple[str, str, 
     raw = lines[line]
     code = _code_part(raw)
     at = char_index(raw, character)
-    for kind, pattern in (("article", _ARTICLE), ("name", _NAME)):
+    for kind, pattern in (("article", ARTICLE_LABEL), ("name", _NAME)):
         for m in pattern.finditer(code):
             if m.start() <= at < m.end() or (at == m.end() and at > m.start()):
                 return kind, m.group(0), m.start()
@@ -378,7 +374,7 @@ def completions(analysis: Analysis, line: int, character: int) -> list[Completio
         items[word] = Completion(word, "keyword", "keyword")
     for name in sorted(FUNCTIONS):
         items[name] = Completion(name, "function", "function")
-    for name in sorted({*FACT_PATHS, *GLOBAL_ROOTS}):
+    for name in sorted({*BINDING_PATHS, *GLOBAL_ROOTS}):
         items[name] = Completion(name, "fact", _fact_detail(name))
     library, policy = analysis.library, analysis.policy
     if library is not None and policy is not None:
@@ -394,15 +390,15 @@ def completions(analysis: Analysis, line: int, character: int) -> list[Completio
 
 def _fact_path(root: str, *rest: str) -> tuple[str, ...] | None:
     """Return where a subject or fact (and the fields after it) lies in the vocabulary."""
-    if root in FACT_PATHS:
-        return (*FACT_PATHS[root], *rest)
+    if root in BINDING_PATHS:
+        return (*BINDING_PATHS[root], *rest)
     if root in GLOBAL_ROOTS:
         return (root, *rest)
     return None
 
 
 def _fact_detail(name: str) -> str:
-    path = FACT_PATHS.get(name, (name,))
+    path = BINDING_PATHS.get(name, (name,))
     field = field_at(path) or SCHEMA
     return f"{'.'.join(path)} ({field.kind})"
 

@@ -65,6 +65,11 @@ _UNIT_VALUES = {"十": 10, "百": 100, "千": 1000}
 _ZEROS = "零〇"
 _DIGIT_NAMES = "零一二三四五六七八九"
 _ARABIC = re.compile(r"[0-9０-９]+")
+# A reference to an article as authors and texts write it: 第十七条, 第十七条第一款第二项.
+ARTICLE_LABEL = re.compile(
+    r"第[一二三四五六七八九十百零〇0-9０-９]+条(?:第[一二三四五六七八九十百零〇0-9０-９]+款)?"
+    r"(?:第[一二三四五六七八九十百零〇0-9０-９]+项)?"
+)
 LARGEST_NUMERAL = 9999
 
 

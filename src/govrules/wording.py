@@ -119,12 +119,11 @@ FIELD_NAMES: Mapping[str, str] = {
 # Values the engine itself provides to every rule.
 ENGINE_NAMES: Mapping[str, str] = {"on": "评价日", "in_force_from": "施行之日"}
 
+# A rule set's level: the unit levels in the words explanations use, and the two levels only
+# rule sets have.
 LEVEL_NAMES: Mapping[str, str] = {
-    "province": "省级",
-    "prefecture": "州市级",
-    "county": "县级",
+    **{level: ENUM_CHINESE[level] for level in ("province", "prefecture", "county", "township")},
     "town": "镇级",
-    "township": "乡镇级",
     "bureau": "部门级",
 }
 RELATION_NAMES: Mapping[str, str] = {"adapts": "改写自", "within": "从属于"}
