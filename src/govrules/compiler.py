@@ -584,15 +584,23 @@ class Compiler:
                 groups = (items, _group(env, items, item_key))
                 env.cache[node_id] = groups
             by_key, unsure = groups[1]
-            if memo:
-                slot = (node_id, key, env.values.get("in_force_from"))
-                found = env.cache.get(slot)
-                if found is not None:
-                    return found
             candidates = sorted((*by_key.get(key, ()), *unsure))
-            result = scan(env, items, prefix(env), candidates)
-            if memo:
-                env.cache[slot] = result
+            if not memo:
+                return scan(env, items, prefix(env), candidates)
+            slot = (node_id, key, env.values.get("in_force_from"))
+            found = env.cache.get(slot)
+            if found is not None:
+                # The presumptions the filter made hold for every subject that reuses it.
+                env.presumed.update(found[1])
+                return found[0]
+            saved, env.presumed = env.presumed, {}
+            try:
+                result = scan(env, items, prefix(env), candidates)
+                recorded = env.presumed
+            finally:
+                env.presumed = saved
+            saved.update(recorded)
+            env.cache[slot] = (result, recorded)
             return result
 
         return indexed

@@ -550,6 +550,34 @@ def run(
     ``given`` are the facts as the caller gave them, before validation filled in defaults:
     ``Decision.unused_facts`` speaks of those.
     """
+    code = library.cache.get(("plan", ruleset.id))
+    if code is None:
+        if not library.cache.get(("ran", ruleset.id)):
+            # A one-off evaluation (the command line) does not pay for generating code;
+            # the second run of a rule set generates it for every run after.
+            library.cache[("ran", ruleset.id)] = True
+            return run_closures(library, ruleset, data, on, cal, given)
+        code = _fast().plan(library, ruleset)
+    decision: Decision = _fast().run(library, ruleset, data, on, cal, given, code)
+    return decision
+
+
+@functools.cache
+def _fast() -> Any:
+    from govrules import fast  # it builds on this module
+
+    return fast
+
+
+def run_closures(
+    library: Library,
+    ruleset: RuleSet,
+    data: Mapping[str, Any],
+    on: dt.date,
+    cal: WorkdayCalendar,
+    given: Mapping[str, Any] | None = None,
+) -> Decision:
+    """Evaluate validated facts with the closures alone (what ``run`` does the first time)."""
     base = _base_env(data, on, cal)
     verdicts = []
     gaps: set[int] = set()
@@ -569,28 +597,7 @@ def run(
                 listed.append((subject, env))
             subjects[cob.subject] = listed
         for subject, shared in subjects[cob.subject]:
-            env = shared.copy()
-            try:
-                verdicts.append(judge(cob, env, subject, on, top))
-            except CalendarError as err:
-                gaps.add(err.year)
-                verdicts.append(_calendar_gap(cob, subject, err))
-            except (
-                EvaluationError,
-                TypeError,
-                ValueError,
-                KeyError,
-                AttributeError,
-                ArithmeticError,
-            ) as err:
-                if _overflowed(err):
-                    raise DateRangeError(_out_of_range(cob, subject, on, data)) from None
-                # A policy that passed its checks can still meet values of a kind it did
-                # not expect; the caller gets the rule and the subject, not a traceback.
-                raise GovrulesError(
-                    f"rule '{cob.obligation.id}' ({cob.versions[-1].version.origin.path}:"
-                    f"{cob.versions[-1].version.origin.line}) failed on {subject}: {err}"
-                ) from None
+            verdicts.append(guarded(cob, shared.copy(), subject, on, top, gaps, data))
     return Decision(
         ruleset.id,
         on,
@@ -599,6 +606,57 @@ def run(
         unused_facts=unused_facts(data if given is None else given, reads(library, ruleset)),
         calendar_gaps=tuple(sorted(gaps)),
     )
+
+
+def subject_env(
+    data: Mapping[str, Any],
+    on: dt.date,
+    cal: WorkdayCalendar,
+    values: Mapping[str, Any],
+    paths: Mapping[str, str],
+    cache: dict[Any, Any] | None = None,
+) -> Env:
+    """Return the environment judging one subject: the facts' roots, ``on`` and its items."""
+    env = _base_env(data, on, cal)
+    if cache is not None:
+        env.cache = cache
+    env.values.update(values)
+    env.paths.update(paths)
+    return env
+
+
+def guarded(
+    cob: CompiledObligation,
+    env: Env,
+    subject: str,
+    on: dt.date,
+    top: Measure,
+    gaps: set[int],
+    data: Any,
+) -> Verdict:
+    """Judge one subject; a missing calendar year makes it undetermined (noted in ``gaps``),
+    and anything a checked policy did not expect becomes an error naming rule and subject."""
+    try:
+        return judge(cob, env, subject, on, top)
+    except CalendarError as err:
+        gaps.add(err.year)
+        return _calendar_gap(cob, subject, err)
+    except (
+        EvaluationError,
+        TypeError,
+        ValueError,
+        KeyError,
+        AttributeError,
+        ArithmeticError,
+    ) as err:
+        if _overflowed(err):
+            raise DateRangeError(_out_of_range(cob, subject, on, data)) from None
+        # A policy that passed its checks can still meet values of a kind it did not
+        # expect; the caller gets the rule and the subject, not a traceback.
+        raise GovrulesError(
+            f"rule '{cob.obligation.id}' ({cob.versions[-1].version.origin.path}:"
+            f"{cob.versions[-1].version.origin.line}) failed on {subject}: {err}"
+        ) from None
 
 
 def rejudge(

@@ -69,9 +69,13 @@ class Step:
         return {"name": self.name, "value": self.value}
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class Verdict:
-    """One rule's outcome for one subject, with the articles and the reasoning behind it."""
+    """One rule's outcome for one subject, with the articles and the reasoning behind it.
+
+    Two verdicts are equal when every field is, whatever way of building them (eager,
+    lazy, compact) each comes from.
+    """
 
     rule: str
     subject: str
@@ -86,6 +90,22 @@ class Verdict:
     due: dt.date | None = None  # the deadline a deadline duty computed, whatever the outcome
     presumed: tuple[str, ...] = ()  # facts a presumption stood in for (推定)
     unclaimed: tuple[str, ...] = ()  # exceptions the regulation grants that the facts do not claim
+
+    def _key(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in _FIELDS)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Verdict):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __ne__(self, other: object) -> bool:
+        if not isinstance(other, Verdict):
+            return NotImplemented
+        return self._key() != other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
 
     def to_dict(self) -> dict[str, Any]:
         """Return plain JSON-serialisable data (dates as ISO strings)."""
@@ -106,6 +126,7 @@ class Verdict:
         }
 
 
+_FIELDS = tuple(f.name for f in attrs.fields(Verdict))
 _UNSET: Any = object()  # stands for an explanation or trace not put into words yet
 _EXPLANATION = Verdict.__dict__["explanation"]
 _TRACE = Verdict.__dict__["trace"]
@@ -186,6 +207,93 @@ _SLOTS = tuple(
 def _rendered(fields: dict[str, Any]) -> LazyVerdict:
     text, steps = fields.pop("explanation"), fields.pop("trace")
     return LazyVerdict(lambda: text, lambda: steps, **fields)
+
+
+# The fields a CompactVerdict keeps in one tuple, in this order; after them come what its
+# context needs to put the verdict into words.
+_COMPACT = (
+    "rule",
+    "subject",
+    "outcome",
+    "citations",
+    "obligation",
+    "measure",
+    "governing_date",
+    "due",
+    "presumed",
+    "unclaimed",
+)
+
+
+def _compact_field(i: int, name: str) -> property:
+    def get(self: CompactVerdict) -> Any:
+        return self._c[i]  # type: ignore[attr-defined]
+
+    get.__name__ = name
+    get.__doc__ = f"Return the verdict's {name}."
+    return property(get)
+
+
+class CompactVerdict(Verdict):
+    """A verdict decided by generated code, built as cheaply as a tuple.
+
+    Its fields live in one tuple and are read through properties; the explanation and the
+    trace come, when first read, from its context (an object with ``explanation(verdict)``
+    and ``trace(verdict)``), and are kept. The attributes and their values are a Verdict's.
+    """
+
+    __slots__ = ("_c", "_ctx")
+
+    def __init__(self, **fields: Any) -> None:
+        # For attrs.evolve and the like: the fields given, rendered already.
+        values = {f.name: f.default for f in attrs.fields(Verdict)}
+        values.update(fields)
+        object.__setattr__(self, "_c", tuple(values[name] for name in _COMPACT))
+        object.__setattr__(self, "_ctx", None)
+        _EXPLANATION.__set__(self, values["explanation"])
+        _TRACE.__set__(self, values["trace"])
+
+    missing = property(lambda self: (), doc="Return the missing facts: none when decided.")
+
+    @property
+    def explanation(self) -> str:
+        """Return the explanation, rendering it on first use."""
+        try:
+            return _EXPLANATION.__get__(self)  # type: ignore[no-any-return]
+        except AttributeError:
+            text = self._ctx.explanation(self)  # type: ignore[attr-defined]
+            _EXPLANATION.__set__(self, text)
+            return text  # type: ignore[no-any-return]
+
+    @property
+    def trace(self) -> tuple[Step, ...]:
+        """Return the trace, building it on first use."""
+        try:
+            return _TRACE.__get__(self)  # type: ignore[no-any-return]
+        except AttributeError:
+            steps = tuple(self._ctx.trace(self))  # type: ignore[attr-defined]
+            _TRACE.__set__(self, steps)
+            return steps
+
+    def __reduce__(self) -> Any:
+        return (_rendered, (attrs.asdict(self, recurse=False),))
+
+
+for _i, _name in enumerate(_COMPACT):
+    setattr(CompactVerdict, _name, _compact_field(_i, _name))
+
+
+def compact(fields: tuple[Any, ...], context: Any) -> CompactVerdict:
+    """Return a CompactVerdict of ``fields`` (in ``_COMPACT``'s order, then the context's)."""
+    self = _NEW(CompactVerdict)
+    _SET_C(self, fields)
+    _SET_CTX(self, context)
+    return self
+
+
+_NEW = object.__new__
+_SET_C = CompactVerdict.__dict__["_c"].__set__
+_SET_CTX = CompactVerdict.__dict__["_ctx"].__set__
 
 
 @attrs.frozen

@@ -1,0 +1,790 @@
+"""Generate Python source from checked rules: the fast path of evaluation.
+
+The closures of ``compiler.py`` carry every value through the three-valued logic, which costs
+a call and a type test per node for every subject. Most facts are complete, so each rule
+version is also written out as one Python function that computes with plain values and
+gives up as soon as it cannot be sure to agree with the closures: it raises ``Slow``, and
+``fast.py`` judges that subject with the closures instead.
+
+The contract of a generated expression: it yields exactly the value the closure would give,
+or raises ``Unknown`` when the closure's value would be ``Missing``, or raises ``Slow``
+(or any other exception) when it would be anything else it does not model — a partly known
+list, a range, an error. ``Unknown`` is caught only where the logic lets a known value
+absorb an unknown one (``and``, ``or``, ``is missing``, ``first_known``, ``claimed``, an
+exception's claim, a definition's argument, a ``let``), in the closures' order of
+evaluation, so that the presumptions recorded along the way are the same.
+
+Policies are data: the source holds only names the generator makes up (``_v12``, ``_c3``)
+and integers. Every value a policy wrote — strings, fact names, dates, durations, reasons —
+reaches the code through the table of constants, never as source text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from govrules import nodes as n
+from govrules.compiler import ENGINE_NAMES, chain, literal_value
+from govrules.facts import GLOBAL_ROOTS
+from govrules.functions import FUNCTIONS, shift
+from govrules.values import Duration
+
+
+class Slow(Exception):
+    """The generated code cannot be sure to agree with the closures: judge with them."""
+
+
+class Unknown(Exception):
+    """The value being computed would be Missing (internal to generated code)."""
+
+
+class Unsupported(Exception):
+    """A construct the generator does not write out: the rule is judged by closures only."""
+
+
+ABSENT: Any = type("Absent", (), {"__repr__": lambda self: "ABSENT", "__slots__": ()})()
+UNK: Any = type("Unk", (), {"__repr__": lambda self: "UNK", "__slots__": ()})()
+
+# What a version function returns first: the outcome, coded.
+COMPLIANT, VIOLATION, NOT_APPLICABLE, PENDING = range(4)
+
+
+def _get(value: Any, key: str) -> Any:
+    """Return ``value.key`` as the closures' ``_read`` does, or raise Unknown or Slow."""
+    if type(value) is dict:
+        found = value.get(key, ABSENT)
+        if found is ABSENT:
+            raise Unknown
+        return found
+    if value is ABSENT or value is UNK:
+        raise Unknown
+    if type(value) is tuple:
+        return _project(value, key)
+    raise Slow
+
+
+def _project(items: tuple[Any, ...], key: str) -> tuple[Any, ...]:
+    """Return ``key`` of every item; an item without it makes the list unknown."""
+    out = []
+    for item in items:
+        if type(item) is dict:
+            found = item.get(key, ABSENT)
+            if found is ABSENT:
+                raise Unknown
+            out.append(found)
+        elif type(item) is tuple:
+            for x in item:
+                if type(x) is not dict or key not in x:
+                    raise Unknown
+                out.append(x[key])
+        else:
+            raise Slow
+    return tuple(out)
+
+
+def _arith(cal: Any, a: Any, b: Any, sign: int) -> Any:
+    if isinstance(a, dt.date) and isinstance(b, Duration):
+        return shift(cal, a, b, sign)
+    return a + b if sign == 1 else a - b
+
+
+def _and(a: Any, b: Any) -> bool:
+    """Kleene's and of two evaluated operands (``a`` is not False); UNK is unknown."""
+    if b is False:
+        return False
+    if a is True and b is True:
+        return True
+    if (a is True or a is UNK) and (b is True or b is UNK):
+        raise Unknown
+    raise Slow
+
+
+def _or(a: Any, b: Any) -> bool:
+    """Kleene's or of two evaluated operands (``a`` is not True); UNK is unknown."""
+    if b is True:
+        return True
+    if a is False and b is False:
+        return False
+    if (a is False or a is UNK) and (b is False or b is UNK):
+        raise Unknown
+    raise Slow
+
+
+def _not(a: Any) -> bool:
+    if a is True:
+        return False
+    if a is False:
+        return True
+    raise Slow
+
+
+RUNTIME: dict[str, Any] = {
+    "_A": ABSENT,
+    "_K": UNK,
+    "_U": Unknown,
+    "_S": Slow,
+    "_get": _get,
+    "_arith": _arith,
+    "_and": _and,
+    "_or": _or,
+    "_not": _not,
+    "_date": dt.date,
+    "__builtins__": {
+        "tuple": tuple,
+        "len": len,
+        "enumerate": enumerate,
+        "str": str,
+        "type": type,
+        "dict": dict,
+        "isinstance": isinstance,
+        "None": None,
+    },
+}
+
+_COMPARE = ("<=", ">=", "<", ">", "==", "!=")
+
+
+class _Scope:
+    """What a name means where it is read: a variable of the generated code, or a constant."""
+
+    def __init__(
+        self,
+        names: dict[str, tuple[str, str | None, bool]],
+        params: Mapping[str, Any],
+        presumptions: Mapping[tuple[str, str], n.Presume],
+        definition: bool,
+    ) -> None:
+        # name -> (variable, variable holding its fact path or None, may hold UNK / ABSENT)
+        self.names = names
+        self.params = params
+        self.presumptions = presumptions
+        self.definition = definition
+
+
+class Generator:
+    """Writes the functions of one rule set into one module's source."""
+
+    def __init__(self, definitions: Mapping[str, n.Define]) -> None:
+        self.lines: list[str] = []
+        self.depth = 0
+        self.consts: list[Any] = []
+        self._const_ids: dict[tuple[type, Any], str] = {}
+        self.counter = 0
+        self.definitions = definitions
+        self._defined: dict[str, tuple[str, bool]] = {}  # name -> (function, takes paths)
+        self._recording: dict[str, bool] = {}
+        self._pending_defs: list[str] = []
+        self.unsupported: list[str] = []
+        self.functions: list[str] = []
+
+    # plumbing -------------------------------------------------------------------------
+    def line(self, text: str) -> None:
+        self.lines.append("    " * self.depth + text)
+
+    @contextmanager
+    def block(self, head: str) -> Iterator[None]:
+        self.line(head)
+        self.depth += 1
+        start = len(self.lines)
+        yield
+        if len(self.lines) == start:
+            self.line("pass")
+        self.depth -= 1
+
+    def tmp(self) -> str:
+        self.counter += 1
+        return f"_v{self.counter}"
+
+    def const(self, value: Any) -> str:
+        try:
+            key: tuple[type, Any] = (type(value), value)
+            hash(key)
+        except TypeError:
+            key = (type(value), id(value))
+        name = self._const_ids.get(key)
+        if name is None:
+            name = f"_c{len(self.consts)}"
+            self.consts.append(value)
+            self._const_ids[key] = name
+        return name
+
+    def source(self) -> str:
+        """Return the source of the functions written so far (definitions aside)."""
+        return "\n".join(self.lines) + "\n"
+
+    def module_source(self) -> str:
+        """Return the whole module: the definitions used, then the rules' functions."""
+        return "\n".join(self._pending_defs) + "\n" + self.source()
+
+    def namespace(self) -> dict[str, Any]:
+        ns = dict(RUNTIME)
+        for i, value in enumerate(self.consts):
+            ns[f"_c{i}"] = value
+        return ns
+
+    # static questions -----------------------------------------------------------------
+    def may_record(self, e: n.Expr, scope: _Scope) -> bool:
+        """Return whether evaluating ``e`` may record a presumption."""
+        for node in n.walk(e):
+            if isinstance(node, n.Field):
+                found = chain(node)
+                if found is not None and found[1] and (found[0], found[1][0]) in scope.presumptions:
+                    return True
+            if (
+                isinstance(node, n.Call)
+                and node.function in self.definitions
+                and self.definition_records(node.function)
+            ):
+                return True
+        return False
+
+    def definition_records(self, name: str) -> bool:
+        if name not in self._recording:
+            self._recording[name] = False  # definitions are not circular (checked)
+            d = self.definitions[name]
+            records = bool(d.presumes)
+            if not records and d.value is not None:
+                records = any(
+                    isinstance(x, n.Call)
+                    and x.function in self.definitions
+                    and self.definition_records(x.function)
+                    for x in n.walk(d.value)
+                )
+            self._recording[name] = records
+        return self._recording[name]
+
+    # expressions ----------------------------------------------------------------------
+    def expr(self, e: n.Expr, scope: _Scope) -> str:
+        """Write the statements computing ``e``; return the expression holding its value."""
+        if isinstance(e, n.Number | n.Quantity | n.String | n.DateLit | n.Bool):
+            return self.const(literal_value(e))
+        if isinstance(e, n.Name):
+            return self.name(e.name, scope)
+        if isinstance(e, n.Field):
+            return self.field(e, scope)
+        if isinstance(e, n.ListLit):
+            # The closures put an unknown item into the list as it is: not modelled here.
+            items = [self.soft(i, scope) for i in e.items]
+            for item in items:
+                self.line(f"if {item} is _K: raise _S")
+            return "(" + "".join(f"{i}, " for i in items) + ")"
+        if isinstance(e, n.Call):
+            return self.call(e, scope)
+        if isinstance(e, n.Unary):
+            return self.unary(e, scope)
+        if isinstance(e, n.Binary):
+            return self.binary(e, scope)
+        raise Unsupported(type(e).__name__)
+
+    def name(self, name: str, scope: _Scope) -> str:
+        found = scope.names.get(name)
+        if found is None:
+            if name == "each" or name in ENGINE_NAMES:
+                # Bound for the closures but without a value here (``each`` outside a
+                # filter, ``on`` in a definition): they read an unknown.
+                self.line("raise _U")
+                return "None"
+            return self.const(scope.params.get(name, name))
+        var, _path, maybe = found
+        if maybe:
+            self.line(f"if {var} is _A or {var} is _K: raise _U")
+        return var
+
+    def path_of(self, name: str, scope: _Scope) -> str:
+        """Return an expression for the fact path of a bound name (its own name if none)."""
+        found = scope.names.get(name)
+        if found is not None and found[1] is not None:
+            return found[1]
+        return self.const(name)
+
+    def field(self, e: n.Field, scope: _Scope) -> str:
+        found = chain(e)
+        if found is not None and (found[0] in scope.names or found[0] == "each"):
+            root, keys = found
+            presumption = scope.presumptions.get((root, keys[0]))
+            if presumption is not None:
+                value = self.presumed_read(root, keys[0], presumption, scope)
+                keys = keys[1:]
+            else:
+                value = self.name(root, scope)
+            for key in keys:
+                value = self.get(value, key)
+            return value
+        return self.get(self.expr(e.target, scope), e.name)
+
+    def get(self, value: str, key: str) -> str:
+        out = self.tmp()
+        k = self.const(key)
+        with self.block(f"if type({value}) is dict:"):
+            self.line(f"{out} = {value}.get({k}, _A)")
+            self.line(f"if {out} is _A: raise _U")
+        with self.block("else:"):
+            self.line(f"{out} = _get({value}, {k})")
+        return out
+
+    def presumed_read(self, root: str, key: str, p: n.Presume, scope: _Scope) -> str:
+        """Read ``root.key``; when absent, presume the value and record it, as the closures do."""
+        found = scope.names.get(root)
+        if found is None:
+            raise Unsupported(f"presumption on {root}, which is not bound")
+        holder = found[0]
+        out = self.tmp()
+        # Anything but an object (an unknown parameter, a list) is presumed over by the
+        # closures in ways not modelled here.
+        self.line(f"if type({holder}) is not dict: raise _S")
+        self.line(f"{out} = {holder}.get({self.const(key)}, _A)")
+        with self.block(f"if {out} is _A:"):
+            if p.when is not None:
+                holds = self.expr(p.when, scope)
+                self.line(f"if {holds} is not True: raise _U")
+            value = self.presumed_value(p, scope)
+            self.line(f"{out} = {value}")
+            path = self.path_of(root, scope)
+            suffix = self.const("." + key)
+            self.line(f"_pr[{path} + {suffix}] = ({out}, {self.const(p.reason)})")
+        return out
+
+    def presumed_value(self, p: n.Presume, scope: _Scope) -> str:
+        from govrules.facts import BINDING_PATHS, field_at
+
+        value, target = p.value, p.target
+        if isinstance(value, n.Name) and target is not None:
+            path = BINDING_PATHS.get(target[0])
+            fact = field_at((*path, target[1])) if path is not None else None
+            if fact is not None and value.name in fact.values:
+                return self.const(value.name)
+        if isinstance(value, n.ListLit) and not value.items:
+            return "()"
+        return self.expr(value, scope)
+
+    def operands(self, exprs: Sequence[n.Expr], scope: _Scope) -> list[str]:
+        """Write strict operands in order. When a later one may record a presumption, an
+        unknown earlier one is held back until all are computed, as the closures compute
+        every argument before looking at them."""
+        records = [self.may_record(x, scope) for x in exprs]
+        out: list[str] = []
+        held: list[str] = []
+        for i, x in enumerate(exprs):
+            if any(records[i + 1 :]):
+                var = self.tmp()
+                with self.block("try:"):
+                    self.line(f"{var} = {self.expr(x, scope)}")
+                with self.block("except _U:"):
+                    self.line(f"{var} = _K")
+                held.append(var)
+                out.append(var)
+            else:
+                value = self.expr(x, scope)
+                if held:
+                    self.line("if " + " or ".join(f"{h} is _K" for h in held) + ": raise _U")
+                    held = []
+                out.append(value)
+        if held:
+            self.line("if " + " or ".join(f"{h} is _K" for h in held) + ": raise _U")
+        return out
+
+    def soft(self, e: n.Expr, scope: _Scope) -> str:
+        """Write ``e`` so that an unknown value becomes UNK instead of raising."""
+        var = self.tmp()
+        with self.block("try:"):
+            self.line(f"{var} = {self.expr(e, scope)}")
+        with self.block("except _U:"):
+            self.line(f"{var} = _K")
+        return var
+
+    def call(self, e: n.Call, scope: _Scope) -> str:
+        if e.function in self.definitions:
+            return self.call_definition(e, scope)
+        out = self.tmp()
+        if e.function == "first_known":
+            self.line(f"{out} = _A")
+            for arg in e.args:
+                with self.block(f"if {out} is _A:"):
+                    value = self.soft(arg, scope)
+                    self.line(f"if {value} is not _K and {value} is not None: {out} = {value}")
+            self.line(f"if {out} is _A: raise _U")
+            return out
+        if e.function == "claimed":
+            (arg,) = e.args
+            value = self.soft(arg, scope)
+            self.line(f"{out} = {value} is True")
+            return out
+        fn = FUNCTIONS.get(e.function)
+        if fn is None:
+            raise Unsupported(e.function)
+        args = self.operands(e.args, scope)
+        if e.function == "count":
+            self.line(f"{out} = len({args[0]})")
+            return out
+        call = f"{self.const(fn.impl)}(cal, {', '.join(args)})"
+        self.line(f"{out} = {call}")
+        # The extreme of an empty list: no value, but no fact is missing either (EMPTY).
+        self.line(f"if {out} is None: raise _U")
+        return out
+
+    def call_definition(self, e: n.Call, scope: _Scope) -> str:
+        function, takes_paths = self.definition(e.function)
+        args = [self.soft(a, scope) for a in e.args]
+        if takes_paths:
+            for param, a in zip(self.definitions[e.function].params, e.args, strict=True):
+                source = chain(a)
+                if source is None:
+                    args.append(self.const(param))  # the closures fall back to its name
+                    continue
+                root, keys = source
+                path = self.path_of(root, scope)
+                if keys:
+                    path = f"{path} + {self.const(''.join('.' + k for k in keys))}"
+                args.append(path)
+        out = self.tmp()
+        self.line(f"{out} = {function}(_pr, cal, _st, {', '.join(args)})")
+        return out
+
+    def definition(self, name: str) -> tuple[str, bool]:
+        """Return the generated function of a definition, writing it on first use."""
+        if name in self._defined:
+            return self._defined[name]
+        d = self.definitions[name]
+        if d.value is None:
+            raise Unsupported(f"definition {name} without a value")
+        function = f"_d_{len(self._defined)}"
+        takes_paths = self.definition_records(name)
+        self._defined[name] = (function, takes_paths)
+        saved_lines, saved_depth = self.lines, self.depth
+        self.lines, self.depth = [], 0
+        names: dict[str, tuple[str, str | None, bool]] = {}
+        params = []
+        for i, p in enumerate(d.params):
+            names[p] = (f"_p{i}", f"_q{i}" if takes_paths else None, True)
+            params.append(f"_p{i}")
+        if takes_paths:
+            params.extend(f"_q{i}" for i in range(len(d.params)))
+        presumptions = {p.target: p for p in d.presumes if p.target is not None}
+        scope = _Scope(names, {}, presumptions, definition=True)
+        try:
+            with self.block(f"def {function}(_pr, cal, _st, {', '.join(params)}):"):
+                self.line(f"return {self.expr(d.value, scope)}")
+            self._pending_defs.extend(self.lines)
+        except Unsupported:
+            del self._defined[name]
+            raise
+        finally:
+            self.lines, self.depth = saved_lines, saved_depth
+        return self._defined[name]
+
+    def unary(self, e: n.Unary, scope: _Scope) -> str:
+        out = self.tmp()
+        if e.op in ("is missing", "is present"):
+            missing = e.op == "is missing"
+            with self.block("try:"):
+                self.expr(e.operand, scope)
+                self.line(f"{out} = {not missing}")
+            with self.block("except _U:"):
+                self.line(f"{out} = {missing}")
+            return out
+        value = self.expr(e.operand, scope)
+        if e.op == "not":
+            self.line(f"{out} = _not({value})")
+        else:
+            self.line(f"{out} = len({value}) == 0")
+        return out
+
+    def binary(self, e: n.Binary, scope: _Scope) -> str:
+        op = e.op
+        if op == "where":
+            return self.where(e, scope)
+        out = self.tmp()
+        if op in ("and", "or"):
+            stop = "False" if op == "and" else "True"
+            left = self.soft(e.left, scope)
+            with self.block(f"if {left} is {stop}:"):
+                self.line(f"{out} = {stop}")
+            with self.block("else:"):
+                right = self.soft(e.right, scope)
+                self.line(f"{out} = {'_and' if op == 'and' else '_or'}({left}, {right})")
+            return out
+        left, right = self.operands((e.left, e.right), scope)
+        if op in ("in", "not in"):
+            self.line(f"{out} = {left} {op} {right}")
+        elif op in ("+", "-"):
+            self.line(f"{out} = _arith(cal, {left}, {right}, {1 if op == '+' else -1})")
+        elif op in _COMPARE:
+            self.line(f"{out} = {left} {op} {right}")
+        else:
+            raise Unsupported(op)
+        return out
+
+    def where(self, e: n.Binary, scope: _Scope) -> str:
+        """Filter a list. An item whose condition is unknown would make a partly known
+        list, which the generated code does not model: the subject goes to the closures."""
+        items = self.expr(e.left, scope)
+        self.line(f"if type({items}) is not tuple: raise _S")
+        records = self.may_record(e.right, scope)
+        each = self.tmp()
+        base = path = None
+        if records:
+            base, path = self.tmp(), self.tmp()
+            self.line(f"{base} = {self.collection_path(e.left, scope)}")
+        inner = _Scope(
+            {**scope.names, "each": (each, path, False)},
+            scope.params,
+            scope.presumptions,
+            scope.definition,
+        )
+        out = self.tmp()
+        keyed = None if "each" in scope.names else self.equality_key(e)
+        if keyed is None:
+            self.line(f"{out} = []")
+            self.scan(e.right, inner, f"enumerate({items})", each, base, path, out)
+            self.line(f"{out} = tuple({out})")
+            return out
+        # `accounts where each.platform == account.platform` for every account would cost
+        # N² tests: group the items by the key once per run, then test only the matches.
+        mine, other = keyed
+        wanted = self.soft(other, scope)
+        self.line(f"if {wanted} is _K: raise _S")
+        slot = self.const(object())  # this filter, whatever subject or rule runs it
+        groups = self.tmp()
+        self.line(f"{groups} = _st.get({slot})")
+        with self.block(f"if {groups} is None or {groups}[0] is not {items}:"):
+            by_key, index = self.tmp(), self.tmp()
+            self.line(f"{by_key} = {{}}")
+            with self.block(f"for {index}, {each} in enumerate({items}):"):
+                key = self.soft(mine, inner)
+                self.line(f"if {key} is _K: raise _S")
+                self.line(f"{by_key}.setdefault({key}, []).append({index})")
+            self.line(f"{groups} = ({items}, {by_key})")
+            self.line(f"_st[{slot}] = {groups}")
+        positions, index = self.tmp(), self.tmp()
+        self.line(f"{positions} = {groups}[1].get({wanted}, ())")
+        pairs = f"(({index}, {items}[{index}]) for {index} in {positions})"
+        if not self.subject_free(e, scope):
+            self.line(f"{out} = []")
+            self.scan(e.right, inner, pairs, each, base, path, out)
+            self.line(f"{out} = tuple({out})")
+            return out
+        # The result depends on the key alone: one filter per key and run. What the filter
+        # presumes is kept with its result for the subjects that reuse it.
+        memo, hit, saved = self.tmp(), self.tmp(), self.tmp()
+        self.line(f"{memo} = ({slot}, {wanted})")
+        self.line(f"{hit} = _st.get({memo})")
+        with self.block(f"if {hit} is not None:"):
+            self.line(f"{out} = {hit}[0]")
+            self.line(f"_pr.update({hit}[1])")
+        with self.block("else:"):
+            self.line(f"{saved} = _pr")
+            self.line("_pr = {}")
+            self.line(f"{out} = []")
+            self.scan(e.right, inner, pairs, each, base, path, out)
+            self.line(f"{out} = tuple({out})")
+            self.line(f"_st[{memo}] = ({out}, _pr)")
+            self.line(f"{saved}.update(_pr)")
+            self.line(f"_pr = {saved}")
+        return out
+
+    def collection_path(self, e: n.Expr, scope: _Scope) -> str:
+        """Return an expression for the fact path of a filtered list (its items' prefix)."""
+        found = chain(e)
+        if found is None or not (found[0] in scope.names or found[0] == "each"):
+            return self.const("…")
+        root, keys = found
+        tail = "".join("." + k for k in keys)
+        base = self.path_of(root, scope)
+        return f"{base} + {self.const(tail)}" if tail else base
+
+    def scan(
+        self,
+        cond: n.Expr,
+        inner: _Scope,
+        pairs: str,
+        each: str,
+        base: str | None,
+        path: str | None,
+        out: str,
+    ) -> None:
+        index = self.tmp()
+        with self.block(f"for {index}, {each} in {pairs}:"):
+            if path is not None:
+                self.line(f"{path} = {base} + '[' + str({index}) + ']'")
+            test = self.soft(cond, inner)
+            with self.block(f"if {test} is True:"):
+                self.line(f"{out}.append({each})")
+            self.line(f"elif {test} is not False: raise _S")
+
+    def equality_key(self, e: n.Binary) -> tuple[n.Expr, n.Expr] | None:
+        """Return (key of an item, key wanted) when a filter starts ``each.f == x and …``."""
+        test = e.right
+        while isinstance(test, n.Binary) and test.op == "and":
+            test = test.left
+        if not (isinstance(test, n.Binary) and test.op == "=="):
+            return None
+        mine, other = test.left, test.right
+        found = chain(mine)
+        if found is None or found[0] != "each" or not found[1]:
+            mine, other = other, mine
+            found = chain(mine)
+        if found is None or found[0] != "each" or not found[1]:
+            return None
+        if any(isinstance(x, n.Name) and x.name == "each" for x in n.walk(other)):
+            return None
+        if any(isinstance(x, n.Name) and x.name == "each" for x in n.walk(e.left)):
+            return None
+        return mine, other
+
+    def subject_free(self, e: n.Binary, scope: _Scope) -> bool:
+        """Return whether a keyed filter reads nothing of the subject besides its wanted key."""
+        test = e.right
+        while isinstance(test, n.Binary) and test.op == "and":
+            test = test.left
+        assert isinstance(test, n.Binary)
+        wanted = {id(x) for side in (test.left, test.right) for x in n.walk(side)}
+        shared = {*GLOBAL_ROOTS, *ENGINE_NAMES, "each"}
+        for node in (*n.walk(e.left), *n.walk(e.right)):
+            if id(node) in wanted:
+                continue
+            if isinstance(node, n.Name) and node.name in scope.names and node.name not in shared:
+                return False
+        return True
+
+    # rules -----------------------------------------------------------------------------
+    def rule_scope(
+        self,
+        binds: Sequence[str],
+        params: Mapping[str, Any],
+        presumptions: Mapping[tuple[str, str], n.Presume],
+        starts: dt.date | None,
+    ) -> _Scope:
+        names: dict[str, tuple[str, str | None, bool]] = {
+            root: (f"_g{i}", None, True) for i, root in enumerate(GLOBAL_ROOTS)
+        }
+        names["on"] = ("on", None, False)
+        if starts is not None:  # the governing date is computed before it is set
+            names["in_force_from"] = (self.const(starts), None, False)
+        for j, b in enumerate(binds):
+            names[b] = (f"_b{j}", f"_paths[{j}]", False)
+        return _Scope(names, params, presumptions, definition=False)
+
+    def function(self, head: str, body: Callable[[], None]) -> str | None:
+        """Write one function; None (and nothing written) when it uses what is not modelled."""
+        name = f"_f{len(self.functions)}"
+        saved_lines, saved_depth = self.lines, self.depth
+        self.lines, self.depth = [], 0
+        try:
+            with self.block(f"def {name}{head}:"):
+                self.line(f"{', '.join(f'_g{i}' for i in range(len(GLOBAL_ROOTS)))} = _g")
+                body()
+        except Unsupported as err:
+            self.unsupported.append(str(err))
+            return None
+        else:
+            self.functions.append(name)
+            saved_lines.extend(self.lines)
+            return name
+        finally:
+            self.lines, self.depth = saved_lines, saved_depth
+
+    def governing(
+        self,
+        rule: n.Rule,
+        binds: Sequence[str],
+        params: Mapping[str, Any],
+        presumptions: Mapping[tuple[str, str], n.Presume],
+    ) -> str | None:
+        """Write the function giving a rule's governing date; it raises when unknown."""
+        assert rule.governing is not None
+        scope = self.rule_scope(binds, params, presumptions, None)
+        governing = rule.governing
+
+        def body() -> None:
+            self.line(f"return {self.expr(governing, scope)}")
+
+        return self.function(_head(binds), body)
+
+    def version(
+        self,
+        rule: n.Rule,
+        binds: Sequence[str],
+        params: Mapping[str, Any],
+        presumptions: Mapping[tuple[str, str], n.Presume],
+        starts: dt.date | None,
+    ) -> str | None:
+        """Write the function judging one version: (outcome, due, exception applied or -1).
+
+        It follows evaluate._find step by step; it raises Slow for an undetermined
+        outcome, whose missing facts only the closures name.
+        """
+        scope = self.rule_scope(binds, params, presumptions, starts)
+
+        def body() -> None:
+            self.line("_cu = False")
+            for cond in rule.when or ():
+                t = self.soft(cond, scope)
+                self.line(f"if {t} is False: return _NA")
+                self.line(f"if {t} is _K: _cu = True")
+                self.line(f"elif {t} is not True: raise _S")
+            for let in rule.lets:
+                value = self.soft(let.expr, scope)
+                scope.names[let.name] = (value, None, True)
+            exceptions = rule.exceptions or ()
+            self.line("_ap = -1")
+            for k, x in enumerate(exceptions):
+                with self.block("if _ap == -1:"):
+                    c = self.soft(x.claim, scope)
+                    self.line(f"if {c} is True: _ap = {k}")
+                    self.line(f"elif {c} is not False and {c} is not _K: raise _S")
+            self.line("_rq = True")
+            self.line("_du = None")
+            for k, x in enumerate(exceptions):
+                with self.block(f"if _ap == {k}:"):
+                    if x.require is not None:
+                        self.requirement((x.require,), scope)
+                    self.due(x.due if x.due is not None else rule.due, scope)
+            with self.block("if _ap == -1:"):
+                self.requirement(rule.requires or (), scope)
+                self.due(rule.due, scope)
+            self.line("if _rq is True: return (0, _du, _ap)")
+            self.line("if _cu: raise _S")
+            with self.block("if _du is not None and _du >= on:"):
+                self.line("if _rq is _K: raise _S")
+                self.line("return (3, _du, _ap)")
+            self.line("if _rq is False: return (1, _du, _ap)")
+            self.line("raise _S")
+
+        return self.function(_head(binds), body)
+
+    def requirement(self, requires: Sequence[n.Expr], scope: _Scope) -> None:
+        """Set _rq to the Kleene conjunction, stopping at the first false one."""
+        for r in requires:
+            with self.block("if _rq is not False:"):
+                t = self.soft(r, scope)
+                self.line(f"if {t} is False: _rq = False")
+                self.line(f"elif {t} is _K: _rq = _K")
+                self.line(f"elif {t} is not True: raise _S")
+
+    def due(self, due: n.Expr | None, scope: _Scope) -> None:
+        if due is None:
+            return
+        d = self.soft(due, scope)
+        self.line(f"_du = {d} if isinstance({d}, _date) else None")
+
+
+def _head(binds: Sequence[str]) -> str:
+    return "(_pr, on, cal, _st, _paths, _g" + "".join(f", _b{j}" for j in range(len(binds))) + ")"
+
+
+# A version function's answer when a condition is false.
+NOT_APPLICABLE_RESULT = (2, None, -1)
+RUNTIME["_NA"] = NOT_APPLICABLE_RESULT
+
+Function = Callable[..., Any]
+
+
+def compile_module(gen: Generator) -> dict[str, Function]:
+    """Return the generated functions by name, compiled from the generator's source."""
+    source = gen.module_source()
+    namespace = gen.namespace()
+    exec(compile(source, "<govrules generated>", "exec"), namespace)
+    return {name: namespace[name] for name in gen.functions}

@@ -1,0 +1,267 @@
+"""Judge a rule set with generated code where it decides, and with the closures elsewhere.
+
+``codegen`` writes each rule version as a Python function over plain values. Here those
+functions judge every (rule, subject); whenever one gives up (a fact it needs is missing
+and the outcome would be undetermined, a partly known list, an error), that one subject is
+judged by ``evaluate.judge`` as before, so every verdict is the one the closures give.
+
+A verdict decided here carries its outcome, dates, presumptions and unclaimed exceptions;
+its explanation and trace are put into words when first read, by judging that one rule
+again with the closures (the same text, since judging is a pure function of the facts).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from govrules import codegen
+from govrules.calendar import WorkdayCalendar
+from govrules.codegen import ABSENT, Function
+from govrules.compiler import literal_value
+from govrules.evaluate import (
+    CompiledObligation,
+    _not_adopted,
+    _not_yet,
+    _subjects,
+    compile_ruleset,
+    guarded,
+    reads,
+    subject_env,
+)
+from govrules.facts import GLOBAL_ROOTS, SUBJECTS
+from govrules.layers import RuleSet
+from govrules.library import Library
+from govrules.reads import unused_facts
+from govrules.verdicts import Decision, Outcome, Verdict, compact
+
+_OUTCOMES = (Outcome.COMPLIANT, Outcome.VIOLATION, Outcome.NOT_APPLICABLE, Outcome.PENDING)
+_CLAIMS = (False, True, False, True)  # outcomes that list the exceptions not claimed
+
+
+@attrs.frozen
+class VersionCode:
+    """One version's generated function (None: judged by the closures) and its labels."""
+
+    function: Function | None
+    starts: dt.date | None
+    unclaimed: tuple[str, ...]  # every exception's label, in order
+
+
+@attrs.frozen
+class ObligationCode:
+    """An obligation's generated functions, in the order of its versions."""
+
+    index: int
+    compiled: CompiledObligation
+    binds: tuple[str, ...]
+    governing: Function | None  # None: the rule has no governing date, or it is not generated
+    dated: bool  # whether the rule has a governing date
+    versions: tuple[VersionCode, ...]
+
+
+@attrs.frozen
+class Plan:
+    """A rule set's generated code, and what the generator left to the closures."""
+
+    obligations: tuple[ObligationCode, ...]
+    unsupported: tuple[str, ...]
+    source: str = attrs.field(repr=False)  # the generated module, for review and tests
+
+
+def plan(library: Library, ruleset: RuleSet) -> Plan:
+    """Return the rule set's generated code, built once per library."""
+    key = ("plan", ruleset.id)
+    cached = library.cache.get(key)
+    if cached is None:
+        cached = _generate(library, ruleset)
+        library.cache[key] = cached
+    return cached  # type: ignore[return-value]
+
+
+def _generate(library: Library, ruleset: RuleSet) -> Plan:
+    from govrules.evaluate import _except_label
+
+    compiled = compile_ruleset(library, ruleset)
+    gen = codegen.Generator(ruleset.definitions)
+    presumptions = {p.target: p for p in ruleset.presumptions if p.target is not None}
+    drafts = []
+    for index, cob in enumerate(compiled):
+        binds = tuple(name for name, _ in SUBJECTS[cob.subject].binds)
+        latest = cob.versions[-1].version
+        governing = None
+        if latest.rule.governing is not None:
+            governing = gen.governing(latest.rule, binds, _params(latest), presumptions)
+        versions = []
+        for cv in cob.versions:
+            v = cv.version
+            name = gen.version(v.rule, binds, _params(v), presumptions, v.starts)
+            labels = tuple(_except_label(x) for x in v.rule.exceptions or ())
+            versions.append((name, v.starts, labels))
+        drafts.append((index, cob, binds, governing, latest.rule.governing is not None, versions))
+    functions = codegen.compile_module(gen)
+    obligations = []
+    for index, cob, binds, governing, dated, versions in drafts:
+        gov = functions[governing] if governing is not None else None
+        obligations.append(
+            ObligationCode(
+                index,
+                cob,
+                binds,
+                gov,
+                dated,
+                tuple(
+                    VersionCode(functions[name] if name is not None else None, starts, labels)
+                    for name, starts, labels in versions
+                ),
+            )
+        )
+    return Plan(tuple(obligations), tuple(gen.unsupported), gen.module_source())
+
+
+def _params(version: Any) -> dict[str, Any]:
+    return {k: literal_value(v) for k, v in version.param_map().items()}
+
+
+class _Context:
+    """What a run's verdicts need to be put into words when read: judging one again."""
+
+    __slots__ = ("cal", "data", "on", "top")
+
+    def __init__(self, data: Mapping[str, Any], on: dt.date, cal: WorkdayCalendar, top: Any):
+        self.data, self.on, self.cal, self.top = data, on, cal, top
+
+    def judged(self, verdict: Any) -> Verdict:
+        oc, binds, paths = verdict._c[10:]
+        values, where = _bindings(oc.binds, binds, paths)
+        env = subject_env(self.data, self.on, self.cal, values, where)
+        return guarded(oc.compiled, env, verdict.subject, self.on, self.top, set(), self.data)
+
+    def explanation(self, verdict: Any) -> str:
+        return self.judged(verdict).explanation
+
+    def trace(self, verdict: Any) -> tuple[Any, ...]:
+        return self.judged(verdict).trace
+
+
+def _bindings(
+    names: tuple[str, ...], binds: tuple[Any, ...], paths: tuple[str, ...]
+) -> tuple[dict[str, Any], dict[str, str]]:
+    return dict(zip(names, binds, strict=True)), dict(zip(names, paths, strict=True))
+
+
+Listed = list[tuple[str, tuple[Any, ...], tuple[str, ...]]]
+
+
+def _listing(kind: str, data: Mapping[str, Any]) -> Listed:
+    """Return every subject of a kind: its path, the items it binds and their paths."""
+    if kind == "account":
+        return [(path, (item,), (path,)) for path, item in _items(data.get("accounts"), "accounts")]
+    if kind == "event":
+        out: Listed = []
+        for path, account in _items(data.get("accounts"), "accounts"):
+            events = account.get("events") if type(account) is dict else None
+            for sub, event in _items(events, path + ".events"):
+                out.append((sub, (account, event), (path, sub)))
+        return out
+    return [
+        (subject, tuple(values.values()), tuple(paths.values()))
+        for subject, values, paths in _subjects(kind, data)
+    ]
+
+
+def _items(items: Any, base: str) -> list[tuple[str, Any]]:
+    if not items:
+        return []
+    return [(f"{base}[{i}]", item) for i, item in enumerate(items)]
+
+
+def run(
+    library: Library,
+    ruleset: RuleSet,
+    data: Mapping[str, Any],
+    on: dt.date,
+    cal: WorkdayCalendar,
+    given: Mapping[str, Any] | None,
+    code: Plan,
+) -> Decision:
+    """Evaluate validated facts: generated code first, the closures where it gives up."""
+    top = ruleset.measure
+    get = data.get
+    g = tuple([get(root, ABSENT) for root in GLOBAL_ROOTS])
+    cache: dict[Any, Any] = {}
+    shared: list[Any] = [None]  # the closures' cache, made only if a subject needs them
+    verdicts: list[Verdict] = []
+    gaps: set[int] = set()
+    listed: dict[str, Listed] = {}
+    context = _Context(data, on, cal, top)
+    for oc in code.obligations:
+        cob = oc.compiled
+        subjects = listed.get(cob.subject)
+        if subjects is None:
+            subjects = listed[cob.subject] = _listing(cob.subject, data)
+        for subject, binds, paths in subjects:
+            presumed: dict[str, Any] = {}
+            try:
+                if not oc.dated:
+                    when = on
+                elif oc.governing is None:
+                    raise codegen.Slow
+                else:
+                    when = oc.governing(presumed, on, cal, cache, paths, g, *binds)
+                    if type(when) is not dt.date:
+                        raise codegen.Slow
+                k = len(oc.versions) - 1
+                while k >= 0:
+                    starts = oc.versions[k].starts
+                    if starts is not None and starts <= when:
+                        break
+                    k -= 1
+                if k < 0:
+                    verdicts.append(_not_yet(cob, subject, when))
+                    continue
+                vc = oc.versions[k]
+                if vc.function is None:
+                    raise codegen.Slow
+                outcome, due, applied = vc.function(presumed, on, cal, cache, paths, g, *binds)
+            except Exception:
+                if shared[0] is None:
+                    shared[0] = {}
+                values, where = _bindings(oc.binds, binds, paths)
+                env = subject_env(data, on, cal, values, where, cache=shared[0])
+                verdicts.append(guarded(cob, env, subject, on, top, gaps, data))
+                continue
+            cv = cob.versions[k]
+            verdicts.append(
+                compact(
+                    (
+                        cv.rule,
+                        subject,
+                        _OUTCOMES[outcome],
+                        cv.citations,
+                        cob.obligation.id,
+                        cv.version.measure.id,
+                        when,
+                        due,
+                        tuple(sorted(presumed)) if presumed and outcome != 2 else (),
+                        (vc.unclaimed[:applied] if applied >= 0 else vc.unclaimed)
+                        if _CLAIMS[outcome]
+                        else (),
+                        oc,
+                        binds,
+                        paths,
+                    ),
+                    context,
+                )
+            )
+    return Decision(
+        ruleset.id,
+        on,
+        tuple(verdicts),
+        not_adopted=_not_adopted(library, ruleset),
+        unused_facts=unused_facts(data if given is None else given, reads(library, ruleset)),
+        calendar_gaps=tuple(sorted(gaps)),
+    )
