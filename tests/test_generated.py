@@ -262,3 +262,22 @@ def test_policy_strings_never_become_source(reason: str, title: str) -> None:
     )
     assert result[0] == (codegen.VIOLATION if title == reason else codegen.COMPLIANT)
     assert presumed == {"accounts[0].opened_by": (title, reason)}
+
+
+def test_a_filter_reused_for_another_subject_keeps_its_presumptions(
+    library: Any, calendar: Any
+) -> None:
+    # Anyue 第八条: the accounts on a platform are counted once per platform and run; both
+    # accounts rely on the presumption that neither was closed (no events listed), so both
+    # verdicts must say so, not only the first one judged.
+    given = {
+        "accounts": [
+            {"id": "a", "platform": "wechat", "opened_on": "2023-01-01"},
+            {"id": "b", "platform": "wechat", "opened_on": "2023-01-01"},
+        ]
+    }
+    for decision in _both(library, calendar, "anyue", given, dt.date(2024, 6, 1)):
+        found = [v for v in decision.verdicts if v.obligation == "one_account_per_platform"]
+        assert [v.outcome.value for v in found] == ["violation", "violation"]
+        for v in found:
+            assert set(v.presumed) >= {"accounts[0].events", "accounts[1].events"}
