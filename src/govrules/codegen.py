@@ -179,6 +179,7 @@ class Generator:
         self._pending_defs: list[str] = []
         self.unsupported: list[str] = []
         self.functions: list[str] = []
+        self.records: set[str] = set()  # the functions that may record a presumption
 
     # plumbing -------------------------------------------------------------------------
     def line(self, text: str) -> None:
@@ -701,7 +702,10 @@ class Generator:
         def body() -> None:
             self.line(f"return {self.expr(governing, scope)}")
 
-        return self.function(_head(binds), body)
+        name = self.function(_head(binds), body)
+        if name is not None and self.may_record(governing, scope):
+            self.records.add(name)
+        return name
 
     def version(
         self,
@@ -753,7 +757,12 @@ class Generator:
             self.line("if _rq is False: return (1, _du, _ap)")
             self.line("raise _S")
 
-        return self.function(_head(binds), body)
+        name = self.function(_head(binds), body)
+        if name is not None:
+            probe = self.rule_scope(binds, params, presumptions, starts)
+            if any(self.may_record(e, probe) for e in n.rule_exprs(rule)):
+                self.records.add(name)
+        return name
 
     def requirement(self, requires: Sequence[n.Expr], scope: _Scope) -> None:
         """Set _rq to the Kleene conjunction, stopping at the first false one."""

@@ -40,6 +40,18 @@ from govrules.verdicts import Decision, Outcome, Verdict, compact
 
 _OUTCOMES = (Outcome.COMPLIANT, Outcome.VIOLATION, Outcome.NOT_APPLICABLE, Outcome.PENDING)
 _CLAIMS = (False, True, False, True)  # outcomes that list the exceptions not claimed
+_NOTHING: dict[str, Any] = {}  # the presumptions of functions that can make none: stays empty
+
+
+def _version_on(versions: tuple[VersionCode, ...], when: dt.date) -> int:
+    """Return the position of the most specific version in force on ``when``, or -1."""
+    k = len(versions) - 1
+    while k >= 0:
+        starts = versions[k].starts
+        if starts is not None and starts <= when:
+            return k
+        k -= 1
+    return -1
 
 
 @attrs.frozen
@@ -61,6 +73,24 @@ class ObligationCode:
     governing: Function | None  # None: the rule has no governing date, or it is not generated
     dated: bool  # whether the rule has a governing date
     versions: tuple[VersionCode, ...]
+    records: bool  # whether its functions may record a presumption
+    # Per version, what its verdicts repeat: (function, rule, citations, obligation,
+    # measure, exception labels), read in the loop as one tuple.
+    rows: tuple[tuple[Any, ...], ...] = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        rows = tuple(
+            (
+                vc.function,
+                cv.rule,
+                cv.citations,
+                self.compiled.obligation.id,
+                cv.version.measure.id,
+                vc.unclaimed,
+            )
+            for vc, cv in zip(self.versions, self.compiled.versions, strict=True)
+        )
+        object.__setattr__(self, "rows", rows)
 
 
 @attrs.frozen
@@ -117,6 +147,7 @@ def _generate(library: Library, ruleset: RuleSet) -> Plan:
                     VersionCode(functions[name] if name is not None else None, starts, labels)
                     for name, starts, labels in versions
                 ),
+                records=governing in gen.records or any(v[0] in gen.records for v in versions),
             )
         )
     return Plan(tuple(obligations), tuple(gen.unsupported), gen.module_source())
@@ -193,8 +224,12 @@ def run(
     get = data.get
     g = tuple([get(root, ABSENT) for root in GLOBAL_ROOTS])
     cache: dict[Any, Any] = {}
-    shared: list[Any] = [None]  # the closures' cache, made only if a subject needs them
+    # What the closures need for the subjects they judge: an environment per subject,
+    # copied for each verdict as run_closures does, and one cache for the run.
+    envs: dict[str, Any] = {}
+    cache2: dict[Any, Any] = {}
     verdicts: list[Verdict] = []
+    append = verdicts.append
     gaps: set[int] = set()
     listed: dict[str, Listed] = {}
     context = _Context(data, on, cal, top)
@@ -203,52 +238,57 @@ def run(
         subjects = listed.get(cob.subject)
         if subjects is None:
             subjects = listed[cob.subject] = _listing(cob.subject, data)
+        if not subjects:
+            continue
+        governing, dated, records, rows = oc.governing, oc.dated, oc.records, oc.rows
+        # Without a governing date, every subject is judged by the version in force on `on`.
+        fixed = None if dated else _version_on(oc.versions, on)
+        if fixed == -1:
+            fixed = None  # not yet in force: each subject's verdict says so
         for subject, binds, paths in subjects:
-            presumed: dict[str, Any] = {}
+            presumed: dict[str, Any] = {} if records else _NOTHING
             try:
-                if not oc.dated:
+                if fixed is not None:
                     when = on
-                elif oc.governing is None:
-                    raise codegen.Slow
+                    k = fixed
                 else:
-                    when = oc.governing(presumed, on, cal, cache, paths, g, *binds)
-                    if type(when) is not dt.date:
-                        raise codegen.Slow
-                k = len(oc.versions) - 1
-                while k >= 0:
-                    starts = oc.versions[k].starts
-                    if starts is not None and starts <= when:
-                        break
-                    k -= 1
-                if k < 0:
-                    verdicts.append(_not_yet(cob, subject, when))
-                    continue
-                vc = oc.versions[k]
-                if vc.function is None:
+                    if dated:
+                        if governing is None:
+                            raise codegen.Slow
+                        when = governing(presumed, on, cal, cache, paths, g, *binds)
+                        if type(when) is not dt.date:
+                            raise codegen.Slow
+                    else:
+                        when = on
+                    k = _version_on(oc.versions, when)
+                    if k < 0:
+                        append(_not_yet(cob, subject, when))
+                        continue
+                function, rule, citations, obligation, measure, unclaimed = rows[k]
+                if function is None:
                     raise codegen.Slow
-                outcome, due, applied = vc.function(presumed, on, cal, cache, paths, g, *binds)
-            except Exception:
-                if shared[0] is None:
-                    shared[0] = {}
-                values, where = _bindings(oc.binds, binds, paths)
-                env = subject_env(data, on, cal, values, where, cache=shared[0])
-                verdicts.append(guarded(cob, env, subject, on, top, gaps, data))
+                outcome, due, applied = function(presumed, on, cal, cache, paths, g, *binds)
+            except Exception:  # noqa: BLE001 - the closures judge it, errors and all
+                env = envs.get(subject)
+                if env is None:
+                    values, where = _bindings(oc.binds, binds, paths)
+                    env = envs[subject] = subject_env(data, on, cal, values, where, cache=cache2)
+                append(guarded(cob, env.copy(), subject, on, top, gaps, data))
                 continue
-            cv = cob.versions[k]
-            verdicts.append(
+            append(
                 compact(
                     (
-                        cv.rule,
+                        rule,
                         subject,
                         _OUTCOMES[outcome],
-                        cv.citations,
-                        cob.obligation.id,
-                        cv.version.measure.id,
+                        citations,
+                        obligation,
+                        measure,
                         when,
                         due,
                         tuple(sorted(presumed)) if presumed and outcome != 2 else (),
-                        (vc.unclaimed[:applied] if applied >= 0 else vc.unclaimed)
-                        if _CLAIMS[outcome]
+                        (unclaimed[:applied] if applied >= 0 else unclaimed)
+                        if unclaimed and _CLAIMS[outcome]
                         else (),
                         oc,
                         binds,
