@@ -268,7 +268,7 @@ def run(
                 if function is None:
                     raise codegen.Slow
                 outcome, due, applied = function(presumed, on, cal, cache, paths, g, *binds)
-            except Exception:  # noqa: BLE001 - the closures judge it, errors and all
+            except Exception:
                 env = envs.get(subject)
                 if env is None:
                     values, where = _bindings(oc.binds, binds, paths)
