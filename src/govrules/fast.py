@@ -160,16 +160,25 @@ def _params(version: Any) -> dict[str, Any]:
 class _Context:
     """What a run's verdicts need to be put into words when read: judging one again."""
 
-    __slots__ = ("cal", "data", "on", "top")
+    __slots__ = ("cal", "data", "envs", "on", "top")
 
     def __init__(self, data: Mapping[str, Any], on: dt.date, cal: WorkdayCalendar, top: Any):
         self.data, self.on, self.cal, self.top = data, on, cal, top
+        self.envs: dict[str, Any] | None = None  # each subject's environment, once read
 
     def judged(self, verdict: Any) -> Verdict:
         oc, binds, paths = verdict._c[10:]
-        values, where = _bindings(oc.binds, binds, paths)
-        env = subject_env(self.data, self.on, self.cal, values, where)
-        return guarded(oc.compiled, env, verdict.subject, self.on, self.top, set(), self.data)
+        subject = verdict.subject
+        if self.envs is None:
+            self.envs = {}
+        env = self.envs.get(subject)
+        if env is None:
+            values, where = _bindings(oc.binds, binds, paths)
+            cache = next(iter(self.envs.values())).cache if self.envs else None
+            env = self.envs[subject] = subject_env(
+                self.data, self.on, self.cal, values, where, cache=cache
+            )
+        return guarded(oc.compiled, env.copy(), subject, self.on, self.top, set(), self.data)
 
     def explanation(self, verdict: Any) -> str:
         return self.judged(verdict).explanation
