@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -81,6 +80,8 @@ def cached(kind: str, content_key: str, build: Callable[[], _T]) -> _T:
 
 
 def _store(where: Path, path: Path, value: Any) -> None:
+    import tempfile  # only a cache miss writes: a cached start-up need not import it
+
     try:
         where.mkdir(mode=0o700, parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("wb", dir=where, delete=False, suffix=".tmp") as f:

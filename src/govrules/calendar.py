@@ -13,12 +13,15 @@ import sys
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from govrules.errors import CalendarError, DateRangeError, GovrulesError
-from govrules.files import FileLike, Traversable, confined, decode, display, is_file
+from govrules.files import confined, decode, display, is_file
+
+if TYPE_CHECKING:
+    from govrules.files import FileLike, Traversable
 
 __all__ = [
     "CORRECTIONS",

@@ -10,8 +10,8 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Mapping
-from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -19,9 +19,12 @@ from govrules import cache
 from govrules import nodes as n
 from govrules.calendar import YearSchedule, load_calendar_dir
 from govrules.errors import GovrulesError, PolicyError, PolicyErrors, contained, shown
-from govrules.files import Traversable, confined, inside, is_dir, is_file, read_text
+from govrules.files import confined, inside, is_dir, is_file, package_files, read_text
 from govrules.layers import RuleSet, resolve
 from govrules.texts import Document, segment
+
+if TYPE_CHECKING:
+    from govrules.files import Traversable
 
 
 class UnknownRuleSetError(GovrulesError):
@@ -213,12 +216,12 @@ def _not_utf8(path: str, err: UnicodeDecodeError) -> PolicyError:
 @functools.cache
 def bundled() -> Library:
     """Return the policies shipped with govrules, loaded once per process."""
-    return _load_cached(files("govrules.policies"), "policies")
+    return _load_cached(package_files("govrules.policies"), "policies")
 
 
 def _load_cached(folder: Traversable, label: str, inherit: Library | None = None) -> Library:
     """Return ``_read_folder``'s library, from the load cache when the content is the same."""
-    grammar = files("govrules.grammars").joinpath("govrules.lark").read_bytes()
+    grammar = package_files("govrules.grammars").joinpath("govrules.lark").read_bytes()
     parts: list[tuple[str, bytes]] = [("label", label.encode()), ("grammar", grammar)]
     if inherit is not None:
         parts.append(("inherit", inherit.content_key.encode()))
