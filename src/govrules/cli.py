@@ -433,11 +433,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Evaluate, check and compare rule sets of Chinese government regulations.",
     )
     parser.add_argument("--version", action=_VersionAction)
-    # prog given: argparse would otherwise lay out a usage line to work it out, importing
-    # shutil (and with it bz2 and lzma) for the terminal's width on every start-up.
-    sub = parser.add_subparsers(
-        dest="command", required=True, parser_class=_Parser, prog=parser.prog
-    )
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     ev = sub.add_parser("evaluate", help="evaluate a unit's facts (JSON) under a jurisdiction")
     ev.add_argument("facts", help="facts JSON file, or - for standard input")
