@@ -86,8 +86,6 @@ def bundled() -> Library:
 
 def _load_cached(folder: Traversable, label: str, inherit: Library | None = None) -> Library:
     """Return the folder's library, from the load cache when the content is the same."""
-    from govrules.loading import read_folder  # only a cache miss reads the files
-
     grammar = package_files("govrules.grammars").joinpath("govrules.lark").read_bytes()
     parts: list[tuple[str, bytes]] = [("label", label.encode()), ("grammar", grammar)]
     if inherit is not None:
@@ -105,14 +103,23 @@ def _load_cached(folder: Traversable, label: str, inherit: Library | None = None
             try:
                 parts.append((f"{sub}/{entry.name}", entry.read_bytes()))
             except OSError:
-                return read_folder(folder, label, inherit)
+                return _read(folder, label, inherit)
     content_key = cache.key(parts)
 
     def build() -> Library:
-        library = read_folder(folder, label, inherit)
+        library = _read(folder, label, inherit)
         return attrs.evolve(library, content_key=content_key)
 
     return cache.cached("library", content_key, build)
+
+
+def _read(folder: Traversable, label: str, inherit: Library | None) -> Library:
+    """Return the folder's library read from its files, as on a load-cache miss."""
+    # Imported here: reading needs the parser, Lark and the checks, which a cached start-up
+    # never loads.
+    from govrules.loading import read_folder
+
+    return read_folder(folder, label, inherit)
 
 
 _FOLDERS: dict[tuple[str, tuple[tuple[str, int, int], ...]], Library] = {}
