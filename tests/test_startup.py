@@ -42,6 +42,7 @@ NOT_FOR_A_CACHED_EVALUATE = (
     "importlib.resources",
     "tempfile",
     "dateutil.relativedelta",
+    "chinese_calendar",
 )
 
 
@@ -153,3 +154,30 @@ def test_python_m_govrules_runs_the_program(tmp_path: Path) -> None:
     assert [(a.returncode, a.stderr) for a in answers] == [(0, ""), (0, "")]
     assert answers[0].stdout.startswith("govrules ")
     assert answers[1].stdout == f"{tmp_path}\n"
+
+
+def test_the_bundled_calendar_from_the_cache_is_the_one_built(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The default calendar read back from the load cache counts as the freshly built one."""
+    from datetime import date
+
+    from govrules import calendar
+
+    monkeypatch.setenv("GOVRULES_CACHE_DIR", str(tmp_path))
+    calendar._bundled_calendar.cache_clear()
+    try:
+        built = calendar.WorkdayCalendar.default()  # a miss: built from chinese-calendar
+        assert len(list(tmp_path.glob("calendar-*.pickle"))) == 1
+        calendar._bundled_calendar.cache_clear()
+        read = calendar.WorkdayCalendar.default()
+    finally:
+        calendar._bundled_calendar.cache_clear()
+    assert read is not built
+    assert read == built
+    assert read.years == built.years
+    days = [date(2024, 9, 27), date(2024, 10, 1), date(2024, 12, 31)]
+    assert [read.add_workdays(d, 7) for d in days] == [built.add_workdays(d, 7) for d in days]
+    assert read.workdays_in(date(2004, 1, 1), date(2025, 12, 31)) == built.workdays_in(
+        date(2004, 1, 1), date(2025, 12, 31)
+    )

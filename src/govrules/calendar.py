@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import bisect
 import functools
+import importlib.util
 import itertools
+import os
 from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 import attrs
 
+from govrules import cache
 from govrules.errors import CalendarError, DateRangeError, GovrulesError
 
 if TYPE_CHECKING:
@@ -301,8 +304,38 @@ def _bundled_schedules() -> tuple[YearSchedule, ...]:
 
 @functools.cache
 def _bundled_calendar() -> WorkdayCalendar:
-    """Return the calendar of the bundled years, built on first use."""
+    """Return the calendar of the bundled years, built on first use or read from the cache.
+
+    Importing chinese-calendar and building from its tables takes a few milliseconds of
+    every start-up; the load cache keeps the result, keyed by the tables' source (and, as
+    every entry, by govrules's own code, which holds CORRECTIONS).
+    """
+    key = _tables_key()
+    if key is None:
+        return _build_bundled_calendar()
+    return cache.cached("calendar", key, _build_bundled_calendar)
+
+
+def _build_bundled_calendar() -> WorkdayCalendar:
     return WorkdayCalendar(_bundled_schedules())
+
+
+def _tables_key() -> str | None:
+    """Return a key of chinese-calendar's source files, or None where they cannot be read."""
+    spec = importlib.util.find_spec("chinese_calendar")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    parts = []
+    try:
+        for folder in spec.submodule_search_locations:
+            with os.scandir(folder) as entries:
+                for entry in sorted(entries, key=lambda e: e.name):
+                    if entry.name.endswith(".py") and entry.is_file():
+                        with open(entry.path, "rb") as f:
+                            parts.append((entry.name, f.read()))
+    except OSError:
+        return None
+    return cache.key(parts) if parts else None
 
 
 def load_year_file(path: FileLike) -> YearSchedule:
