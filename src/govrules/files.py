@@ -37,15 +37,16 @@ __all__ = [
     "read_text",
 ]
 
+if not TYPE_CHECKING:  # hidden from mypy, which would take any name of the module for it
 
-def __getattr__(name: str) -> Any:
-    if name == "Traversable":
-        if sys.version_info >= (3, 11):
-            from importlib.resources.abc import Traversable
-        else:  # pragma: no cover
-            from importlib.abc import Traversable
-        return Traversable
-    raise AttributeError(f"module 'govrules.files' has no attribute {name!r}")
+    def __getattr__(name: str) -> Any:
+        if name == "Traversable":
+            if sys.version_info >= (3, 11):
+                from importlib.resources.abc import Traversable
+            else:  # pragma: no cover
+                from importlib.abc import Traversable
+            return Traversable
+        raise AttributeError(f"module 'govrules.files' has no attribute {name!r}")
 
 
 #: Anything a policy file, a text or a year file can be read from.

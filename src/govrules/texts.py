@@ -61,11 +61,24 @@ _ZEROS = "零〇"
 _DIGIT_NAMES = "零一二三四五六七八九"
 _ARABIC = re.compile(r"[0-9０-９]+")
 # A reference to an article as authors and texts write it: 第十七条, 第十七条第一款第二项.
-ARTICLE_LABEL = re.compile(
+# Compiled on first use (module __getattr__ below): only the checks and the language server
+# read it, and compiling its CJK classes costs half a millisecond of every start-up.
+_ARTICLE_LABEL = (
     r"第[一二三四五六七八九十百零〇0-9０-９]+条(?:第[一二三四五六七八九十百零〇0-9０-９]+款)?"
     r"(?:第[一二三四五六七八九十百零〇0-9０-９]+项)?"
 )
+if TYPE_CHECKING:
+    ARTICLE_LABEL: re.Pattern[str]
 LARGEST_NUMERAL = 9999
+
+if not TYPE_CHECKING:  # hidden from mypy, which would take any name of the module for it
+
+    def __getattr__(name: str) -> re.Pattern[str]:
+        if name == "ARTICLE_LABEL":
+            pattern = re.compile(_ARTICLE_LABEL)
+            globals()[name] = pattern
+            return pattern
+        raise AttributeError(f"module 'govrules.texts' has no attribute {name!r}")
 
 
 def chinese_numeral(text: str) -> int:
