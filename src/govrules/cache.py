@@ -4,7 +4,8 @@ Parsing, checking and segmenting the five shipped regulations takes about a thir
 second, far more than evaluating a unit. What loading produces is a value (parsed policies,
 documents, diagnostics, calendars), so it is stored once per content and read back in a few
 milliseconds: a changed byte in any ``.rules`` file, text or year file, in the grammar or in
-the govrules version gives a new key, never a stale library.
+the govrules version gives a new key, never a stale library. The bundled working-day
+calendar is kept here too (calendar.py), keyed by chinese-calendar's source.
 
 The folder is ``$GOVRULES_CACHE_DIR``, else ``$XDG_CACHE_HOME/govrules``, else
 ``~/.cache/govrules``; ``GOVRULES_CACHE=off`` turns the cache off; ``govrules cache --clear``
