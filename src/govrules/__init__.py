@@ -14,9 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from govrules.api import article, check, rulesets
 from govrules.calendar import CalendarFileError, WorkdayCalendar, YearSchedule
-from govrules.engine import Engine, load
 from govrules.errors import (
     CalendarError,
     DateRangeError,
@@ -29,14 +27,22 @@ from govrules.evaluate import evaluate
 from govrules.verdicts import Citation, Decision, Outcome, Verdict
 
 if TYPE_CHECKING:
+    from govrules.api import article, check, rulesets
     from govrules.comparison import Change, Diff, diff
     from govrules.consolidated import Consolidated, consolidate
+    from govrules.engine import Engine, load
     from govrules.formatter import format_text as format_policy
     from govrules.schema import facts_schema
 
-# The tools for authors and reviewers load on first use: evaluating needs none of them, and
-# a command-line start-up should not pay for importing them.
+# The engine, the tools for authors and reviewers and the other entry points load on first
+# use: the evaluate command needs none of them, and its start-up should not pay for importing
+# them. (evaluate stays eager: the submodule of that name would otherwise shadow it.)
 _LAZY = {
+    "Engine": ("govrules.engine", "Engine"),
+    "load": ("govrules.engine", "load"),
+    "article": ("govrules.api", "article"),
+    "check": ("govrules.api", "check"),
+    "rulesets": ("govrules.api", "rulesets"),
     "Change": ("govrules.comparison", "Change"),
     "Diff": ("govrules.comparison", "Diff"),
     "diff": ("govrules.comparison", "diff"),

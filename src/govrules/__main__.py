@@ -2,6 +2,6 @@
 
 import sys
 
-from govrules.cli import main
+from govrules.cli import program
 
-sys.exit(main())
+sys.exit(program())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
@@ -551,5 +552,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     return code
 
 
+def program() -> int:
+    """Run the ``govrules`` program: the console script and ``python -m govrules``."""
+    code = main()
+    # The process ends now. Python's last garbage collections would walk every object the
+    # command made (some 30,000 after an evaluate) only to free memory the system takes
+    # back anyway: about 15 ms, a tenth of the whole command. Frozen objects are left out
+    # of them. Only here: a program that calls main() goes on and needs its collections.
+    gc.freeze()
+    return code
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(program())

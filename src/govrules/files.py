@@ -8,15 +8,20 @@ or an unreadable file is met the same way everywhere, and :func:`confined` /
 
 from __future__ import annotations
 
+import importlib
+import importlib.machinery
 import os
 import sys
 from pathlib import Path, PurePosixPath
-from typing import TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-if sys.version_info >= (3, 11):
-    from importlib.resources.abc import Traversable
-else:  # pragma: no cover - importlib.abc.Traversable is deprecated from 3.12 on
-    from importlib.abc import Traversable
+# importlib.resources and its Traversable load only when needed (a package in a zip file):
+# importing them costs a few milliseconds of every command's start-up.
+if TYPE_CHECKING:
+    if sys.version_info >= (3, 11):
+        from importlib.resources.abc import Traversable
+    else:  # pragma: no cover - importlib.abc.Traversable is deprecated from 3.12 on
+        from importlib.abc import Traversable
 
 __all__ = [
     "FileLike",
@@ -28,8 +33,21 @@ __all__ = [
     "inside",
     "is_dir",
     "is_file",
+    "package_files",
     "read_text",
 ]
+
+if not TYPE_CHECKING:  # hidden from mypy, which would take any name of the module for it
+
+    def __getattr__(name: str) -> Any:
+        if name == "Traversable":
+            if sys.version_info >= (3, 11):
+                from importlib.resources.abc import Traversable
+            else:  # pragma: no cover
+                from importlib.abc import Traversable
+            return Traversable
+        raise AttributeError(f"module 'govrules.files' has no attribute {name!r}")
+
 
 #: Anything a policy file, a text or a year file can be read from.
 FileLike: TypeAlias = "str | os.PathLike[str] | Traversable"
@@ -45,6 +63,22 @@ def decode(data: bytes) -> str:
     Raises UnicodeDecodeError at the first byte that is not UTF-8.
     """
     return data.decode("utf-8").removeprefix(_BOM)
+
+
+def package_files(package: str) -> Traversable:
+    """Return the files of a package, as ``importlib.resources.files(package)`` does.
+
+    A package installed as a folder of source or bytecode files (a wheel, an editable
+    install) is that folder, a ``pathlib.Path``, which is what ``files`` returns for it;
+    importlib.resources loads only for a package that takes more to read (one in a zip file).
+    """
+    spec = importlib.import_module(package).__spec__
+    loaders = (importlib.machinery.SourceFileLoader, importlib.machinery.SourcelessFileLoader)
+    if spec is not None and spec.origin and isinstance(spec.loader, loaders):
+        return Path(spec.origin).parent
+    from importlib.resources import files
+
+    return files(package)
 
 
 def read_text(resource: Traversable) -> str:

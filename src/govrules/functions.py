@@ -7,7 +7,6 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import attrs
-from dateutil.relativedelta import relativedelta
 
 from govrules.calendar import WorkdayCalendar
 from govrules.values import Duration, Run
@@ -68,9 +67,12 @@ def shift(cal: WorkdayCalendar, day: dt.date, amount: Duration, sign: int = 1) -
     """Return ``day`` moved by a duration; workdays count from the next day (民法典第二百零一条)."""
     if amount.unit == "days":
         return day + sign * amount.amount * ONE_DAY
-    if amount.unit == "months":
-        return day + relativedelta(months=sign * amount.amount)
-    if amount.unit == "years":
+    if amount.unit in ("months", "years"):
+        # Imported here: a rule set that never counts months need not load it at start-up.
+        from dateutil.relativedelta import relativedelta
+
+        if amount.unit == "months":
+            return day + relativedelta(months=sign * amount.amount)
         return day + relativedelta(years=sign * amount.amount)
     if sign < 0:
         return cal.sub_workdays(day, amount.amount)
