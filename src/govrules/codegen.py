@@ -66,8 +66,29 @@ def _get(value: Any, key: str) -> Any:
     raise Slow
 
 
+def _get_cached(value: Any, key: str, cache: dict[Any, Any]) -> Any:
+    """Return ``value.key``; a long list's projection is kept for the rest of the run.
+
+    Rules read ``account.posts.date`` again and again; the list is the same object for the
+    whole run (the validated facts hold it), which the entry checks by identity.
+    """
+    if type(value) is tuple and len(value) > 8:
+        slot = (id(value), key)
+        found = cache.get(slot)
+        if found is not None and found[0] is value:
+            return found[1]
+        result = _project(value, key)
+        cache[slot] = (value, result)
+        return result
+    return _get(value, key)
+
+
 def _project(items: tuple[Any, ...], key: str) -> tuple[Any, ...]:
     """Return ``key`` of every item; an item without it makes the list unknown."""
+    try:
+        return tuple([item[key] for item in items])
+    except (KeyError, TypeError, IndexError):
+        pass  # an item without the key, or not an object: look at each
     out = []
     for item in items:
         if type(item) is dict:
@@ -127,6 +148,7 @@ RUNTIME: dict[str, Any] = {
     "_U": Unknown,
     "_S": Slow,
     "_get": _get,
+    "_getc": _get_cached,
     "_arith": _arith,
     "_and": _and,
     "_or": _or,
@@ -323,7 +345,7 @@ class Generator:
             self.line(f"{out} = {value}.get({k}, _A)")
             self.line(f"if {out} is _A: raise _U")
         with self.block("else:"):
-            self.line(f"{out} = _get({value}, {k})")
+            self.line(f"{out} = _getc({value}, {k}, _st)")
         return out
 
     def presumed_read(self, root: str, key: str, p: n.Presume, scope: _Scope) -> str:
