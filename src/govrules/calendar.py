@@ -113,6 +113,8 @@ class WorkdayCalendar:
     _ordinals: tuple[int, ...] = attrs.field(init=False, eq=False)
     _first: int = attrs.field(init=False, eq=False)
     _last: int = attrs.field(init=False, eq=False)
+    # The same days as dates, made on first use: a year of them is a slice, not 250 dates.
+    _dates: tuple[date, ...] | None = attrs.field(init=False, eq=False, default=None)
 
     def __attrs_post_init__(self) -> None:
         if not self.schedules:
@@ -222,7 +224,11 @@ class WorkdayCalendar:
         self._require(end)
         lo = bisect.bisect_left(self._ordinals, start.toordinal())
         hi = bisect.bisect_right(self._ordinals, end.toordinal())
-        return tuple(date.fromordinal(o) for o in self._ordinals[lo:hi])
+        dates = self._dates
+        if dates is None:
+            dates = tuple(map(date.fromordinal, self._ordinals))
+            object.__setattr__(self, "_dates", dates)
+        return dates[lo:hi]
 
     def _require(self, d: date) -> None:
         """Raise CalendarError unless ``d`` lies in a covered year."""
