@@ -559,6 +559,16 @@ class Generator:
         )
         out = self.tmp()
         keyed = None if "each" in scope.names else self.equality_key(e)
+        item = self.item_field(e.left, scope)
+        total = None
+        if item is not None and keyed is None:
+            total = self.total(e.right, item, each, scope)
+        if total is not None:
+            # Every fact the condition reads is always there (required, or filled in by
+            # validation): no item can be unknown, and Python's own operators agree with
+            # the logic's.
+            self.line(f"{out} = tuple([{each} for {each} in {items} if {total}])")
+            return out
         if keyed is None:
             self.line(f"{out} = []")
             self.scan(e.right, inner, f"enumerate({items})", each, base, path, out)
@@ -607,6 +617,79 @@ class Generator:
             self.line(f"{saved}.update(_pr)")
             self.line(f"_pr = {saved}")
         return out
+
+    def item_field(self, e: n.Expr, scope: _Scope) -> Any:
+        """Return the vocabulary's field of a filtered list of facts, or None."""
+        from govrules.facts import BINDING_PATHS, field_at
+
+        found = chain(e)
+        if found is None or found[0] not in BINDING_PATHS or found[0] not in scope.names:
+            return None
+        if scope.definition or not found[1]:
+            return None  # a definition's parameter may hold anything
+        field = field_at((*BINDING_PATHS[found[0]], *found[1]))
+        return field if field is not None and field.kind == "list" and field.fields else None
+
+    def total(self, e: n.Expr, item: Any, each: str, scope: _Scope) -> str | None:
+        """Return ``e`` as one Python expression over a validated item, when it reads only
+        facts that are always present and constants; None otherwise."""
+        if isinstance(e, n.Binary) and e.op in ("and", "or"):
+            left = self.total(e.left, item, each, scope)
+            right = self.total(e.right, item, each, scope)
+            if left is None or right is None:
+                return None
+            return f"({left} {e.op} {right})"
+        if isinstance(e, n.Unary) and e.op == "not":
+            inner = self.total(e.operand, item, each, scope)
+            return None if inner is None else f"(not {inner})"
+        if isinstance(e, n.Unary) and e.op in ("is missing", "is present"):
+            key = self.each_key(e.operand, item)
+            if key is None:
+                return None
+            return f"({self.const(key[0])} {'not in' if e.op == 'is missing' else 'in'} {each})"
+        if isinstance(e, n.Binary) and e.op in (*_COMPARE, "in", "not in"):
+            left = self.total_value(e.left, item, each, scope)
+            right = self.total_value(e.right, item, each, scope)
+            if left is None or right is None:
+                return None
+            return f"({left} {e.op} {right})"
+        key = self.each_key(e, item)
+        if key is not None and key[1].kind == "bool" and self.always(key[1]):
+            return f"{each}[{self.const(key[0])}]"
+        return None
+
+    def total_value(self, e: n.Expr, item: Any, each: str, scope: _Scope) -> str | None:
+        if isinstance(e, n.Number | n.String | n.DateLit | n.Bool):
+            return self.const(literal_value(e))
+        if isinstance(e, n.Name) and e.name != "each":
+            found = scope.names.get(e.name)
+            if found is None:
+                if e.name in ENGINE_NAMES:
+                    return None
+                return self.const(scope.params.get(e.name, e.name))
+            # A bound name is total when it can hold no unknown (``on``, ``in_force_from``).
+            return None if found[2] else found[0]
+        if isinstance(e, n.ListLit):
+            items = [self.total_value(x, item, each, scope) for x in e.items]
+            if any(x is None for x in items):
+                return None
+            return "(" + "".join(f"{x}, " for x in items) + ")"
+        key = self.each_key(e, item)
+        if key is not None and self.always(key[1]) and key[1].kind in ("date", "enum", "bool"):
+            return f"{each}[{self.const(key[0])}]"
+        return None
+
+    @staticmethod
+    def each_key(e: n.Expr, item: Any) -> tuple[str, Any] | None:
+        found = chain(e)
+        if found is None or found[0] != "each" or len(found[1]) != 1:
+            return None
+        field = item.child(found[1][0])
+        return None if field is None else (found[1][0], field)
+
+    @staticmethod
+    def always(field: Any) -> bool:
+        return bool(field.required or field.default is not None)
 
     def collection_path(self, e: n.Expr, scope: _Scope) -> str:
         """Return an expression for the fact path of a filtered list (its items' prefix)."""
