@@ -103,6 +103,11 @@ class Engine:
         context = _fork_context()
         ruleset = self.library.ruleset(jurisdiction)
         compiled = compile_ruleset(self.library, ruleset)
+        # A batch is many runs: generate the rule set's code once here, before forking, so
+        # that every worker inherits it instead of generating its own.
+        from govrules import fast
+
+        fast.plan(self.library, ruleset)
         notes = not_adopted(ruleset)
         start = 0
         for block in _blocks(facts_iterable, BLOCK):
