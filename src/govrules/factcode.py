@@ -15,16 +15,25 @@ vocabulary is a ``repr`` literal or a constant in the namespace the source runs 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import linecache
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from govrules.facts import SCHEMA, Fallback, Field
+from govrules.facts import SCHEMA, Fallback, Field, field_at
 
-__all__ = ["validator", "validator_source"]
+__all__ = [
+    "unused_source",
+    "unused_walker",
+    "validator",
+    "validator_source",
+]
 
 Validator = Callable[[dict[str, Any]], dict[str, Any]]
+Walker = Callable[[dict[str, Any], list[str]], None]
+Tree = dict[str, "Tree"]
+Visit = Callable[[Any, Tree, dict[int, frozenset[str]], str, list[str]], None]
 
 # Objects with more fields than this look a key's group of fields up in a dict and find
 # the group by a binary search on its number; fewer compare the key with each name in turn,
@@ -269,3 +278,186 @@ def validator() -> Validator:
     namespace.update(Fallback=Fallback, date=_dt.date, DATES=_DATES, _date_text=_date_text)
     run = _run(source, "validator", namespace, quoted=True)
     return run["validate"]  # type: ignore[no-any-return]
+
+
+# --- unused facts -----------------------------------------------------------------------
+
+_REPORT = -1  # the code of a key that is neither read nor a label: reported
+
+
+class _Node:
+    """A node of the read tree, numbered, with its data path and its container keys."""
+
+    def __init__(
+        self, number: int, tree: Tree, pattern: tuple[str, ...], pieces: tuple[str, ...]
+    ) -> None:
+        self.number = number
+        self.tree = tree
+        self.pattern = pattern
+        # The data path as the literal pieces between list indexes: accounts[i0].events[i1]
+        # is ("accounts[", "].events[", "]"); a path without lists is one piece.
+        self.pieces = pieces
+        self.read: frozenset[str] = frozenset()  # keys read that hold no facts
+        self.quiet: frozenset[str] = frozenset()  # labels, not reported below the top
+        self.codes: dict[str, int] = {}  # the container keys' codes
+        self.flat: frozenset[str] | None = None  # the keys, when all are read and hold no facts
+        self.containers: list[tuple[int, _Node, bool]] = []  # code, child, whether a list
+
+    @property
+    def name(self) -> str:
+        return f"_node{self.number}"
+
+    @property
+    def indexes(self) -> int:
+        return len(self.pieces) - 1
+
+    def path(self) -> str:
+        """Return an f-string literal that spells this node's data path."""
+        parts = [f"{{{self.name}_{n}}}{{i{n}}}" for n in range(self.indexes)]
+        return 'f"' + "".join(parts) + f"{{{self.name}_{self.indexes}}}" + '"'
+
+
+def _nodes(tree: Tree, flats: Mapping[int, frozenset[str]], labels: frozenset[str]) -> list[_Node]:
+    """Return the read tree's nodes, root first, each knowing what its keys mean."""
+    root = _Node(0, tree, (), ("",))
+    nodes = [root]
+    for node in nodes:  # grows while walked: breadth first
+        nested = bool(node.pattern)
+        node.flat = flats.get(id(node.tree))
+        read: set[str] = set()
+        for key, below in node.tree.items():
+            pattern = (*node.pattern, key)
+            field = field_at(pattern)
+            kind = field.kind if field is not None else ("object" if below else "str")
+            if kind not in ("list", "object"):
+                read.add(key)
+                continue
+            pieces = list(node.pieces)
+            pieces[-1] += f".{key}" if nested else key
+            if kind == "list":
+                pieces[-1] += "["
+                pieces.append("]")
+            child = _Node(len(nodes), below, pattern, tuple(pieces))
+            nodes.append(child)
+            code = len(node.containers)
+            node.codes[key] = code
+            node.containers.append((code, child, kind == "list"))
+        node.read = frozenset(read)
+        # A label is quiet below the top unless a rule reads it: the tree comes first.
+        node.quiet = labels - node.tree.keys() if nested else frozenset()
+    return nodes
+
+
+def _walk(out: _Source, node: _Node, level: int) -> None:
+    """Write the walk of the object in ``d{level}`` at ``node``, appending to ``out``."""
+    d, k, v, t = (f"{x}{level}" for x in "dkvt")
+    name = node.name
+    # The generic walk of the one fact k, with its path: the answer for every value this
+    # code does not handle itself, so that no case is decided in two places.
+    where = node.path() if node.pattern else "''"
+    generic = f"_visit({{{k}: {v}}}, {name}_tree, flats, {where}, out)"
+    with out.block(f"for {k}, {v} in {d}.items():"):
+        keyword = "if"
+        # Read facts holding a value come first: in facts that fit the rules, most are.
+        if node.read:
+            with out.block(f"if {k} in {name}_read:"):
+                # A value of a plain scalar type is no mapping or list: nothing lies below.
+                out.add(f"{t} = type({v})")
+                scalar = f"{t} is str or {t} is bool or {t} is date or {t} is int"
+                with out.block(f"if not ({scalar}):"):
+                    out.add(generic)
+            keyword = "elif"
+        if node.quiet:
+            with out.block(f"{keyword} {k} in {name}_quiet:"):
+                out.add("pass")
+            keyword = "elif"
+        with out.block("else:") if keyword == "elif" else contextlib.nullcontext():
+            _other(out, node, level, generic)
+
+
+def _other(out: _Source, node: _Node, level: int, generic: str) -> None:
+    """Write what the walk does with a key ``k{level}`` that is neither a read value nor quiet."""
+    k, c = f"k{level}", f"c{level}"
+    # As the generic walk spells a key it reports: the key itself at the top, else formatted.
+    report = f'out.append({node.path()[:-1]}.{{{k}}}")' if node.pattern else f"out.append({k})"
+    if not node.containers:
+        out.add(report)
+        return
+    out.add(f"{c} = {node.name}_codes.get({k}, {_REPORT})")
+    for n, (code, child, is_list) in enumerate(node.containers):
+        with out.block(f"{'elif' if n else 'if'} {c} == {code}:"):
+            _container(out, child, is_list, level, generic)
+    with out.block("else:"):
+        out.add(report)
+
+
+def _container(out: _Source, child: _Node, is_list: bool, level: int, generic: str) -> None:
+    """Write the walk into the list or object the vocabulary expects in ``v{level}``."""
+    k, v, t, item = f"k{level}", f"v{level}", f"t{level}", f"d{level + 1}"
+    out.add(f"{t} = type({v})")
+    # The key goes into paths: only a plain str is certain to print as the generic walk
+    # prints it.
+    if not is_list:
+        with out.block(f"if {t} is dict and type({k}) is str:"):
+            out.add(f"{item} = {v}")
+            _walk(out, child, level + 1)
+        with out.block("else:"):
+            out.add(generic)
+        return
+    index = f"i{child.indexes - 1}"
+    with out.block(f"if ({t} is list or {t} is tuple) and type({k}) is str:"):
+        # Counted by hand: enumerate() costs more than the walk of a short list.
+        out.add(f"{index} = -1")
+        with out.block(f"for {item} in {v}:"):
+            out.add(f"{index} += 1")
+            with out.block(f"if type({item}) is dict:"):
+                if child.flat is not None:
+                    # Every fact of such an item is read and none holds facts: skipped
+                    # whole, by its keys only, as the generic walk skips it.
+                    with out.block(f"if {child.name}_flat.issuperset({item}):"):
+                        out.add("continue")
+                _walk(out, child, level + 1)
+            with out.block(f"elif isinstance({item}, Mapping):"):
+                out.add(f"_visit({item}, {child.name}_tree, flats, {child.path()}, out)")
+    with out.block("else:"):
+        out.add(generic)
+
+
+def _unused_code(
+    tree: Tree, flats: Mapping[int, frozenset[str]], labels: frozenset[str]
+) -> tuple[str, dict[str, Any]]:
+    nodes = _nodes(tree, flats, labels)
+    namespace: dict[str, Any] = {}
+    for node in nodes:
+        namespace[f"{node.name}_tree"] = node.tree
+        namespace[f"{node.name}_codes"] = node.codes
+        namespace[f"{node.name}_read"] = node.read
+        namespace[f"{node.name}_quiet"] = node.quiet
+        namespace[f"{node.name}_flat"] = node.flat
+        for n, piece in enumerate(node.pieces):
+            namespace[f"{node.name}_{n}"] = piece
+    out = _Source()
+    with out.block("def walk(d0, out):"):
+        _walk(out, nodes[0], 0)
+    return out.text(), namespace
+
+
+def unused_source(tree: Tree, flats: Mapping[int, frozenset[str]], labels: frozenset[str]) -> str:
+    """Return the Python source of the unused-facts walk of one read tree."""
+    return _unused_code(tree, flats, labels)[0]
+
+
+def unused_walker(
+    tree: Tree, flats: Mapping[int, frozenset[str]], labels: frozenset[str], visit: Visit
+) -> Walker:
+    """Return the unused-facts walk of one read tree: (facts in a plain dict, out) to None.
+
+    It appends to ``out`` what ``visit(data, tree, flats, "", out)`` would, in the same order;
+    every value it does not handle itself it passes to ``visit``, one fact at a time. ``tree``
+    and ``flats`` must stay alive and unchanged as long as the walk is used.
+    """
+    source, namespace = _unused_code(tree, flats, labels)
+    namespace.update(date=_dt.date, Mapping=Mapping, flats=flats, _visit=visit)
+    # Not quoted: linecache would keep the source of every walk ever made, one per rule set.
+    run = _run(source, "unused facts", namespace, quoted=False)
+    return run["walk"]  # type: ignore[no-any-return]
