@@ -47,19 +47,6 @@ _DATES: dict[str, _dt.date] = {}
 _DATES_KEPT = 4096  # eleven years of days
 
 
-def _date_text(text: str) -> _dt.date:
-    """Return the date ``text`` spells, as facts._parse_date's common case; else Fallback."""
-    if len(text) == 10 and text[4] == "-" and text[7] == "-" and text.isascii():
-        try:
-            day = _dt.date.fromisoformat(text)
-        except ValueError:
-            raise Fallback from None
-        if len(_DATES) < _DATES_KEPT:
-            _DATES[text] = day
-        return day
-    raise Fallback
-
-
 class _Source:
     """Lines of Python with their indentation."""
 
@@ -118,9 +105,22 @@ def _scalar(out: _Source, field: Field, kind: str, var: str, level: int) -> None
         with out.block(f"if type({var}) is not str or {var} not in {{{values}}}:"):
             out.add("raise Fallback")
     elif kind == "date":
+        t = f"t{level}"
         with out.block(f"if type({var}) is str:"):
-            # A date is never false: ``or`` reaches _date_text only for a text not yet read.
-            out.add(f"{var} = DATES.get({var}) or _date_text({var})")
+            out.add(f"{t} = DATES.get({var})")
+            # Written out rather than called: a year of daily posts is 365 texts not yet read.
+            with out.block(f"if {t} is None:"):
+                # facts._parse_date's common case, and only it: exactly YYYY-MM-DD.
+                shape = f"len({var}) == 10 and {var}[4] == '-' and {var}[7] == '-'"
+                with out.block(f"if not ({shape} and {var}.isascii()):"):
+                    out.add("raise Fallback")
+                with out.block("try:"):
+                    out.add(f"{t} = fromisoformat({var})")
+                with out.block("except ValueError:"):
+                    out.add("raise Fallback from None")
+                with out.block("if len(DATES) < DATES_KEPT:"):
+                    out.add(f"DATES[{var}] = {t}")
+            out.add(f"{var} = {t}")
         with out.block(f"elif type({var}) is not date:"):
             out.add("raise Fallback")
     else:  # pragma: no cover - the vocabulary has no other scalar kinds
@@ -275,7 +275,13 @@ def validator() -> Validator:
     the caller's code (no hashing or comparing of str subclasses, no non-dict mappings).
     """
     source, namespace = _validator_code(SCHEMA)
-    namespace.update(Fallback=Fallback, date=_dt.date, DATES=_DATES, _date_text=_date_text)
+    namespace.update(
+        Fallback=Fallback,
+        date=_dt.date,
+        fromisoformat=_dt.date.fromisoformat,
+        DATES=_DATES,
+        DATES_KEPT=_DATES_KEPT,
+    )
     run = _run(source, "validator", namespace, quoted=True)
     return run["validate"]  # type: ignore[no-any-return]
 
