@@ -21,16 +21,16 @@ import linecache
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from govrules.facts import SCHEMA, Fallback, Field, field_at
+from govrules.facts import SCHEMA, Fallback, Field, Validator, field_at
 
 __all__ = [
+    "Walker",
     "unused_source",
     "unused_walker",
     "validator",
     "validator_source",
 ]
 
-Validator = Callable[[dict[str, Any]], dict[str, Any]]
 Walker = Callable[[dict[str, Any], list[str]], None]
 Tree = dict[str, "Tree"]
 Visit = Callable[[Any, Tree, dict[int, frozenset[str]], str, list[str]], None]

@@ -8,12 +8,15 @@ facts. The paths a rule set reads are found once from its rules, without evaluat
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from govrules import nodes as n
 from govrules.facts import GLOBAL_ROOTS, LABELS, SUBJECTS
 from govrules.layers import RuleSet
+
+if TYPE_CHECKING:
+    from govrules.factcode import Walker
 
 Pattern = tuple[str, ...]  # a fact path without list indexes: ("accounts", "events", "date")
 
@@ -121,8 +124,6 @@ def unused_facts(data: Mapping[str, Any], reads: frozenset[Pattern]) -> tuple[st
     _visit(data, tree, flats, "", out)
     return tuple(out)
 
-
-Walker = Callable[[dict[str, Any], list[str]], None]
 
 # The walk govrules.factcode writes for a rule set's reads, made the second time those reads
 # are asked about (the first, a one-off command's only one, takes the generic walk), and
