@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from govrules import nodes as n
 from govrules.facts import GLOBAL_ROOTS, LABELS, SUBJECTS
 from govrules.layers import RuleSet
+
+if TYPE_CHECKING:
+    from govrules.factcode import Walker
 
 Pattern = tuple[str, ...]  # a fact path without list indexes: ("accounts", "events", "date")
 
@@ -112,9 +115,38 @@ def fact_reads(ruleset: RuleSet) -> frozenset[Pattern]:
 def unused_facts(data: Mapping[str, Any], reads: frozenset[Pattern]) -> tuple[str, ...]:
     """Return the given facts that no path in ``reads`` reaches, each as short as given."""
     out: list[str] = []
+    if type(data) is dict:
+        walk = _walkers.get(reads) or _walker(reads)
+        if walk is not None:
+            walk(data, out)
+            return tuple(out)
     tree, flats = _tree(reads)
     _visit(data, tree, flats, "", out)
     return tuple(out)
+
+
+# The walk govrules.factcode writes for a rule set's reads, made the second time those reads
+# are asked about (the first, a one-off command's only one, takes the generic walk), and
+# kept by the reads: a plain dict is cheaper to consult than an lru_cache.
+_walkers: dict[frozenset[Pattern], Walker] = {}
+_asked: set[frozenset[Pattern]] = set()
+_KEPT = 64
+
+
+def _walker(reads: frozenset[Pattern]) -> Walker | None:
+    if reads not in _asked:
+        if len(_asked) >= _KEPT:
+            _asked.clear()
+        _asked.add(reads)
+        return None
+    from govrules.factcode import unused_walker
+
+    tree, flats = _tree(reads)
+    walk = unused_walker(tree, flats, LABELS, _visit)
+    if len(_walkers) >= _KEPT:
+        _walkers.clear()
+    _walkers[reads] = walk
+    return walk
 
 
 _Tree = dict[str, "_Tree"]
