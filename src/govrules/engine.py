@@ -20,7 +20,6 @@ import attrs
 from govrules.calendar import WorkdayCalendar
 from govrules.errors import GovrulesError, contained
 from govrules.evaluate import (
-    CompiledObligation,
     as_date,
     compile_ruleset,
     not_adopted,
@@ -31,14 +30,14 @@ from govrules.evaluate import (
 from govrules.facts import validate
 from govrules.library import Library
 from govrules.library import load as load_library
-from govrules.verdicts import Decision, LazyVerdict, NotAdopted, Outcome, Verdict
+from govrules.verdicts import CompactVerdict, Decision, NotAdopted, Outcome, Verdict, compact
 
 if TYPE_CHECKING:
     import multiprocessing.context
 
 # Inputs a worker judges per hand-over, and inputs held in memory per forked pool: enough
 # to amortise starting the processes, few enough that the workers stay busy to the end.
-CHUNK = 32
+CHUNK = 64
 BLOCK = 4096
 
 
@@ -109,6 +108,12 @@ class Engine:
 
         fast.plan(self.library, ruleset)
         notes = not_adopted(ruleset)
+        # What a verdict of each version repeats: its citations, obligation and measure.
+        versions = {
+            (i, cv.rule): (cv.citations, cob.obligation.id, cv.version.measure.id)
+            for i, cob in enumerate(compiled)
+            for cv in cob.versions
+        }
         start = 0
         for block in _blocks(facts_iterable, BLOCK):
             _SHARED.update(engine=self, block=block, jurisdiction=jurisdiction, day=day)
@@ -118,7 +123,7 @@ class Engine:
                     for i, result in zip(span, results, strict=True):
                         if isinstance(result, _Failure):
                             raise GovrulesError(f"facts #{start + i}: {result.message}")
-                        yield self._rebuild(block[i], jurisdiction, day, compiled, notes, result)
+                        yield self._rebuild(block[i], jurisdiction, day, versions, notes, result)
             start += len(block)
         _SHARED.clear()
 
@@ -127,43 +132,32 @@ class Engine:
         facts: Mapping[str, Any],
         jurisdiction: str,
         day: dt.date,
-        compiled: tuple[CompiledObligation, ...],
+        versions: Mapping[tuple[int, str], tuple[Any, str, str]],
         notes: tuple[NotAdopted, ...],
         result: _Compact,
     ) -> Decision:
         """Return the Decision a worker found, its words to be rendered here when read."""
-        ruleset = self.library.ruleset(jurisdiction)
-        memo: dict[str, Any] = {}
-
-        def data() -> Mapping[str, Any]:
-            if "data" not in memo:
-                memo["data"] = validate(facts).data
-            return memo["data"]  # type: ignore[no-any-return]
-
-        def judged(index: int, subject: str) -> Verdict:
-            key = f"{index}:{subject}"
-            if key not in memo:
-                memo[key] = rejudge(
-                    self.library, ruleset, data(), day, self.calendar, index, subject
-                )
-            return memo[key]  # type: ignore[no-any-return]
-
-        verdicts = []
-        for index, subject, outcome, rule, fields in result.verdicts:
-            version = next(cv for cv in compiled[index].versions if cv.rule == rule)
-            verdicts.append(
-                LazyVerdict(
-                    lambda index=index, subject=subject: judged(index, subject).explanation,
-                    lambda index=index, subject=subject: judged(index, subject).trace,
-                    rule=rule,
-                    subject=subject,
-                    outcome=Outcome(outcome),
-                    citations=version.citations,
-                    obligation=compiled[index].obligation.id,
-                    measure=version.version.measure.id,
-                    **fields,
-                )
+        context = _Rebuilt(self, facts, jurisdiction, day)
+        verdicts = [
+            compact(
+                (
+                    rule,
+                    subject,
+                    _OUTCOMES[outcome],
+                    *versions[index, rule],
+                    when,
+                    due,
+                    presumed,
+                    unclaimed,
+                    missing,
+                    index,
+                ),
+                context,
             )
+            for index, subject, outcome, rule, when, due, presumed, unclaimed, missing in (
+                result.verdicts
+            )
+        ]
         return Decision(
             jurisdiction,
             day,
@@ -189,6 +183,51 @@ def load(
     return Engine(library, with_folder_years(calendar, library), folder)
 
 
+class _Rebuilt:
+    """Puts the verdicts a worker decided into words in the caller's process, when read.
+
+    Judging is a pure function of the facts, the date and the calendar, so judging the rule
+    again here gives the worker's verdict and its text.
+    """
+
+    __slots__ = ("data", "day", "engine", "facts", "judged", "jurisdiction")
+
+    def __init__(
+        self, engine: Engine, facts: Mapping[str, Any], jurisdiction: str, day: dt.date
+    ) -> None:
+        self.engine, self.facts, self.jurisdiction, self.day = engine, facts, jurisdiction, day
+        self.judged: dict[tuple[int, str], Verdict] = {}
+        self.data: Mapping[str, Any] | None = None  # the facts validated, on first read
+
+    def verdict(self, verdict: Any) -> Verdict:
+        key = (verdict._c[11], verdict.subject)
+        found = self.judged.get(key)
+        if found is None:
+            library = self.engine.library
+            if self.data is None:
+                self.data = validate(self.facts).data
+            found = self.judged[key] = rejudge(
+                library,
+                library.ruleset(self.jurisdiction),
+                self.data,
+                self.day,
+                self.engine.calendar,
+                key[0],
+                key[1],
+            )
+        return found
+
+    def explanation(self, verdict: Any) -> str:
+        return self.verdict(verdict).explanation
+
+    def trace(self, verdict: Any) -> tuple[Any, ...]:
+        return self.verdict(verdict).trace
+
+
+_OUTCOMES = tuple(Outcome)
+_CODES = {outcome: i for i, outcome in enumerate(_OUTCOMES)}
+
+
 @attrs.frozen
 class _Failure:
     """A bad input in a worker: its message, to raise in the caller's process."""
@@ -200,7 +239,9 @@ class _Failure:
 class _Compact:
     """A decision as a worker returns it: per verdict its obligation, outcome and facts."""
 
-    verdicts: tuple[tuple[int, str, str, str, dict[str, Any]], ...]
+    # Per verdict: obligation index, subject, outcome code, rule, governing date, due,
+    # presumed, unclaimed, missing: plain tuples pickle fastest.
+    verdicts: tuple[tuple[Any, ...], ...]
     unused_facts: tuple[str, ...]
     calendar_gaps: tuple[int, ...]
 
@@ -236,18 +277,18 @@ def _work_span(span: range) -> list[_Compact | _Failure]:
             out.append(_Failure(str(err)))
             continue
         verdicts = tuple(
-            (
+            (index[c[4]], c[1], _CODES[c[2]], c[0], c[6], c[7], c[8], c[9], c[10])
+            if type(v) is CompactVerdict and (c := v._c)
+            else (
                 index[v.obligation],
                 v.subject,
-                v.outcome.value,
+                _CODES[v.outcome],
                 v.rule,
-                {
-                    "missing": v.missing,
-                    "governing_date": v.governing_date,
-                    "due": v.due,
-                    "presumed": v.presumed,
-                    "unclaimed": v.unclaimed,
-                },
+                v.governing_date,
+                v.due,
+                v.presumed,
+                v.unclaimed,
+                v.missing,
             )
             for v in decision.verdicts
         )

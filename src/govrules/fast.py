@@ -167,7 +167,7 @@ class _Context:
         self.envs: dict[str, Any] | None = None  # each subject's environment, once read
 
     def judged(self, verdict: Any) -> Verdict:
-        oc, binds, paths = verdict._c[10:]
+        oc, binds, paths = verdict._c[11:]
         subject = verdict.subject
         if self.envs is None:
             self.envs = {}
@@ -299,6 +299,7 @@ def run(
                         (unclaimed[:applied] if applied >= 0 else unclaimed)
                         if unclaimed and _CLAIMS[outcome]
                         else (),
+                        (),
                         oc,
                         binds,
                         paths,

@@ -222,12 +222,13 @@ _COMPACT = (
     "due",
     "presumed",
     "unclaimed",
+    "missing",
 )
 
 
 def _compact_field(i: int, name: str) -> property:
     def get(self: CompactVerdict) -> Any:
-        return self._c[i]  # type: ignore[attr-defined]
+        return self._c[i]
 
     get.__name__ = name
     get.__doc__ = f"Return the verdict's {name}."
@@ -243,6 +244,8 @@ class CompactVerdict(Verdict):
     """
 
     __slots__ = ("_c", "_ctx")
+    _c: tuple[Any, ...]
+    _ctx: Any
 
     def __init__(self, **fields: Any) -> None:
         # For attrs.evolve and the like: the fields given, rendered already.
@@ -253,15 +256,13 @@ class CompactVerdict(Verdict):
         _EXPLANATION.__set__(self, values["explanation"])
         _TRACE.__set__(self, values["trace"])
 
-    missing = property(lambda self: (), doc="Return the missing facts: none when decided.")
-
     @property
     def explanation(self) -> str:
         """Return the explanation, rendering it on first use."""
         try:
             return _EXPLANATION.__get__(self)  # type: ignore[no-any-return]
         except AttributeError:
-            text = self._ctx.explanation(self)  # type: ignore[attr-defined]
+            text = self._ctx.explanation(self)
             _EXPLANATION.__set__(self, text)
             return text  # type: ignore[no-any-return]
 
@@ -271,7 +272,7 @@ class CompactVerdict(Verdict):
         try:
             return _TRACE.__get__(self)  # type: ignore[no-any-return]
         except AttributeError:
-            steps = tuple(self._ctx.trace(self))  # type: ignore[attr-defined]
+            steps = tuple(self._ctx.trace(self))
             _TRACE.__set__(self, steps)
             return steps
 
