@@ -163,6 +163,8 @@ RUNTIME: dict[str, Any] = {
         "dict": dict,
         "isinstance": isinstance,
         "None": None,
+        "sorted": sorted,
+        "Exception": Exception,
     },
 }
 
@@ -902,3 +904,124 @@ def compile_module(gen: Generator) -> dict[str, Function]:
     namespace = gen.namespace()
     exec(compile(source, "<govrules generated>", "exec"), namespace)
     return {name: namespace[name] for name in gen.functions}
+
+
+def driver(obligations: Sequence[Any], helpers: Mapping[str, Any]) -> tuple[Function, str]:
+    """Return one function judging every (rule, subject) of a rule set with generated code.
+
+    ``obligations`` are fast.ObligationCode values. The function takes (data, on, cal, context,
+    fallback) and returns the verdicts in the closures' order: by rule, then by subject. A
+    subject whose function gives up, or whose rule has a governing date outside its one
+    version, goes to ``helpers["fallback"]`` (the closures). Accounts and their events are
+    listed here; other subjects by ``helpers["listing"]``.
+    """
+    gen = Generator({})
+    roots = ", ".join(f"_get({gen.const(root)}, _A)" for root in GLOBAL_ROOTS)
+    kinds = {oc.compiled.subject for oc in obligations}
+
+    def body() -> None:
+        gen.line("_get = data.get")
+        gen.line(f"_g = ({roots})")
+        gen.line("_st = {}")
+        gen.line("_out = []")
+        gen.line("_ap = _out.append")
+        if kinds & {"account", "event"}:
+            gen.line(f"_la = _get({gen.const('accounts')}) or ()")
+            gen.line(
+                f"_LA = [({gen.const('accounts')} + '[' + str(_i) + ']', _a) "
+                "for _i, _a in enumerate(_la)]"
+            )
+        if "event" in kinds:
+            gen.line("_LE = []")
+            with gen.block("for _s, _a in _LA:"):
+                gen.line(f"_es = _a.get({gen.const('events')}) if type(_a) is dict else None")
+                with gen.block("if _es:"):
+                    gen.line(f"_base = _s + {gen.const('.events')}")
+                    with gen.block("for _j, _e in enumerate(_es):"):
+                        gen.line("_LE.append((_base + '[' + str(_j) + ']', _a, _e, _s))")
+        others = sorted(kinds - {"account", "event"})
+        for kind in others:
+            gen.line(f"_L_{kinds_index(kind)} = _lst({gen.const(kind)}, data)")
+        for oc in obligations:
+            obligation(gen, oc)
+        gen.line("return _out")
+
+    gen.lines, gen.depth = [], 0
+    with gen.block("def _run(data, on, cal, _ctx, _fb):"):
+        body()
+    namespace = gen.namespace()
+    for name, key in (
+        ("_lst", "listing"),
+        ("_mk", "compact"),
+        ("_O", "outcomes"),
+        ("_C", "claims"),
+        ("_von", "version_on"),
+        ("_N", "nothing"),
+    ):
+        namespace[name] = helpers[key]
+    exec(compile(gen.source(), "<govrules generated driver>", "exec"), namespace)
+    return namespace["_run"], gen.source()
+
+
+_KINDS: dict[str, int] = {}
+
+
+def kinds_index(kind: str) -> int:
+    """Return a number for a subject kind, to name its list in generated code."""
+    return _KINDS.setdefault(kind, len(_KINDS))
+
+
+def obligation(gen: Generator, oc: Any) -> None:
+    """Write the loop judging one obligation for every subject of its kind."""
+    kind = oc.compiled.subject
+    n_binds = len(oc.binds)
+    oc_c = gen.const(oc)
+    versions_c = gen.const(oc.versions)
+    if kind == "account":
+        loop, binds, subject, paths = "for _s, _b0 in _LA:", "_b0", "_s", "(_s,)"
+    elif kind == "event":
+        loop, binds, subject, paths = "for _s, _b0, _b1, _sa in _LE:", "_b0, _b1", "_s", "(_sa, _s)"
+    else:
+        loop = f"for _s, _bs, _p in _L_{kinds_index(kind)}:"
+        binds, subject, paths = "*_bs", "_s", "_p"
+    bound = f"({binds},)" if n_binds == 1 else (f"({binds})" if n_binds else "()")
+    if kind not in ("account", "event"):
+        bound = "_bs"
+    if not oc.dated:
+        gen.line(f"_k = _von({versions_c}, on)")
+    with gen.block(loop):
+        gen.line(f"_p = {paths}")
+        gen.line("_pr = {}" if oc.records else "_pr = _N")
+        with gen.block("try:"):
+            if oc.dated:
+                if oc.governing is None:
+                    gen.line("raise _S")
+                gen.line(f"_w = {gen.const(oc.governing)}(_pr, on, cal, _st, _p, _g, {binds})")
+                gen.line("if type(_w) is not _date: raise _S")
+                gen.line(f"_k = _von({versions_c}, _w)")
+            else:
+                gen.line("_w = on")
+            for k, (vc, row) in enumerate(zip(oc.versions, oc.rows, strict=True)):
+                head = "if" if k == 0 else "elif"
+                with gen.block(f"{head} _k == {k}:"):
+                    if vc.function is None:
+                        gen.line("raise _S")
+                        continue
+                    gen.line(f"_row = {gen.const(row)}")
+                    gen.line(f"_r = {gen.const(vc.function)}(_pr, on, cal, _st, _p, _g, {binds})")
+            with gen.block("else:"):
+                gen.line("raise _S")  # not yet in force: the closures word it
+        with gen.block("except Exception:"):
+            gen.line(f"_ap(_fb({oc_c}, {subject}, {bound}, _p))")
+            gen.line("continue")
+        presumed = "tuple(sorted(_pr)) if _pr and _r[0] != 2 else ()" if oc.records else "()"
+        labels = any(vc.unclaimed for vc in oc.versions)
+        unclaimed = (
+            "((_row[5][:_r[2]] if _r[2] >= 0 else _row[5]) if _row[5] and _C[_r[0]] else ())"
+            if labels
+            else "()"
+        )
+        gen.line(
+            f"_ap(_mk((_row[1], {subject}, _O[_r[0]], _row[2], _row[3], _row[4], _w, _r[1], "
+            f"{presumed}, {unclaimed}, (), {oc_c}, {bound}, _p), _ctx))"
+        )

@@ -20,19 +20,18 @@ import attrs
 
 from govrules import codegen
 from govrules.calendar import WorkdayCalendar
-from govrules.codegen import ABSENT, Function
+from govrules.codegen import Function
 from govrules.compiler import literal_value
 from govrules.evaluate import (
     CompiledObligation,
     _not_adopted,
-    _not_yet,
     _subjects,
     compile_ruleset,
     guarded,
     reads,
     subject_env,
 )
-from govrules.facts import GLOBAL_ROOTS, SUBJECTS
+from govrules.facts import SUBJECTS
 from govrules.layers import RuleSet
 from govrules.library import Library
 from govrules.reads import unused_facts
@@ -100,6 +99,8 @@ class Plan:
     obligations: tuple[ObligationCode, ...]
     unsupported: tuple[str, ...]
     source: str = attrs.field(repr=False)  # the generated module, for review and tests
+    # Judges every (rule, subject): (data, on, cal, context, fallback) -> verdicts.
+    judge_all: Function = attrs.field(repr=False)
 
 
 def plan(library: Library, ruleset: RuleSet) -> Plan:
@@ -150,7 +151,23 @@ def _generate(library: Library, ruleset: RuleSet) -> Plan:
                 records=governing in gen.records or any(v[0] in gen.records for v in versions),
             )
         )
-    return Plan(tuple(obligations), tuple(gen.unsupported), gen.module_source())
+    judge_all, driver_source = codegen.driver(
+        obligations,
+        {
+            "listing": _listing,
+            "compact": compact,
+            "outcomes": _OUTCOMES,
+            "claims": _CLAIMS,
+            "version_on": _version_on,
+            "nothing": _NOTHING,
+        },
+    )
+    return Plan(
+        tuple(obligations),
+        tuple(gen.unsupported),
+        gen.module_source() + "\n" + driver_source,
+        judge_all,
+    )
 
 
 def _params(version: Any) -> dict[str, Any]:
@@ -158,17 +175,22 @@ def _params(version: Any) -> dict[str, Any]:
 
 
 class _Context:
-    """What a run's verdicts need to be put into words when read: judging one again."""
+    """A run's facts and date: what judging a subject with the closures needs.
 
-    __slots__ = ("cal", "data", "envs", "on", "top")
+    The generated driver hands it the subjects its functions give up on (``fallback``), and
+    the verdicts it decides ask it for their words when read (``explanation``, ``trace``),
+    both by judging with the closures. Each subject's environment is made once and copied
+    for every verdict, with one cache for the run, as ``run_closures`` does.
+    """
+
+    __slots__ = ("cal", "data", "envs", "gaps", "on", "top")
 
     def __init__(self, data: Mapping[str, Any], on: dt.date, cal: WorkdayCalendar, top: Any):
         self.data, self.on, self.cal, self.top = data, on, cal, top
-        self.envs: dict[str, Any] | None = None  # each subject's environment, once read
+        self.envs: dict[str, Any] | None = None
+        self.gaps: set[int] = set()  # calendar years found missing while judging
 
-    def judged(self, verdict: Any) -> Verdict:
-        oc, binds, paths = verdict._c[11:]
-        subject = verdict.subject
+    def env(self, oc: ObligationCode, subject: str, binds: tuple[Any, ...], paths: Any) -> Any:
         if self.envs is None:
             self.envs = {}
         env = self.envs.get(subject)
@@ -178,7 +200,18 @@ class _Context:
             env = self.envs[subject] = subject_env(
                 self.data, self.on, self.cal, values, where, cache=cache
             )
-        return guarded(oc.compiled, env.copy(), subject, self.on, self.top, set(), self.data)
+        return env.copy()
+
+    def fallback(
+        self, oc: ObligationCode, subject: str, binds: tuple[Any, ...], paths: Any
+    ) -> Verdict:
+        env = self.env(oc, subject, binds, paths)
+        return guarded(oc.compiled, env, subject, self.on, self.top, self.gaps, self.data)
+
+    def judged(self, verdict: Any) -> Verdict:
+        oc, binds, paths = verdict._c[11:]
+        env = self.env(oc, verdict.subject, binds, paths)
+        return guarded(oc.compiled, env, verdict.subject, self.on, self.top, set(), self.data)
 
     def explanation(self, verdict: Any) -> str:
         return self.judged(verdict).explanation
@@ -229,89 +262,13 @@ def run(
     code: Plan,
 ) -> Decision:
     """Evaluate validated facts: generated code first, the closures where it gives up."""
-    top = ruleset.measure
-    get = data.get
-    g = tuple([get(root, ABSENT) for root in GLOBAL_ROOTS])
-    cache: dict[Any, Any] = {}
-    # What the closures need for the subjects they judge: an environment per subject,
-    # copied for each verdict as run_closures does, and one cache for the run.
-    envs: dict[str, Any] = {}
-    cache2: dict[Any, Any] = {}
-    verdicts: list[Verdict] = []
-    append = verdicts.append
-    gaps: set[int] = set()
-    listed: dict[str, Listed] = {}
-    context = _Context(data, on, cal, top)
-    for oc in code.obligations:
-        cob = oc.compiled
-        subjects = listed.get(cob.subject)
-        if subjects is None:
-            subjects = listed[cob.subject] = _listing(cob.subject, data)
-        if not subjects:
-            continue
-        governing, dated, records, rows = oc.governing, oc.dated, oc.records, oc.rows
-        # Without a governing date, every subject is judged by the version in force on `on`.
-        fixed = None if dated else _version_on(oc.versions, on)
-        if fixed == -1:
-            fixed = None  # not yet in force: each subject's verdict says so
-        for subject, binds, paths in subjects:
-            presumed: dict[str, Any] = {} if records else _NOTHING
-            try:
-                if fixed is not None:
-                    when = on
-                    k = fixed
-                else:
-                    if dated:
-                        if governing is None:
-                            raise codegen.Slow
-                        when = governing(presumed, on, cal, cache, paths, g, *binds)
-                        if type(when) is not dt.date:
-                            raise codegen.Slow
-                    else:
-                        when = on
-                    k = _version_on(oc.versions, when)
-                    if k < 0:
-                        append(_not_yet(cob, subject, when))
-                        continue
-                function, rule, citations, obligation, measure, unclaimed = rows[k]
-                if function is None:
-                    raise codegen.Slow
-                outcome, due, applied = function(presumed, on, cal, cache, paths, g, *binds)
-            except Exception:
-                env = envs.get(subject)
-                if env is None:
-                    values, where = _bindings(oc.binds, binds, paths)
-                    env = envs[subject] = subject_env(data, on, cal, values, where, cache=cache2)
-                append(guarded(cob, env.copy(), subject, on, top, gaps, data))
-                continue
-            append(
-                compact(
-                    (
-                        rule,
-                        subject,
-                        _OUTCOMES[outcome],
-                        citations,
-                        obligation,
-                        measure,
-                        when,
-                        due,
-                        tuple(sorted(presumed)) if presumed and outcome != 2 else (),
-                        (unclaimed[:applied] if applied >= 0 else unclaimed)
-                        if unclaimed and _CLAIMS[outcome]
-                        else (),
-                        (),
-                        oc,
-                        binds,
-                        paths,
-                    ),
-                    context,
-                )
-            )
+    context = _Context(data, on, cal, ruleset.measure)
+    verdicts = code.judge_all(data, on, cal, context, context.fallback)
     return Decision(
         ruleset.id,
         on,
         tuple(verdicts),
         not_adopted=_not_adopted(library, ruleset),
         unused_facts=unused_facts(data if given is None else given, reads(library, ruleset)),
-        calendar_gaps=tuple(sorted(gaps)),
+        calendar_gaps=tuple(sorted(context.gaps)),
     )
