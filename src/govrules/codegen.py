@@ -22,6 +22,7 @@ reaches the code through the table of constants, never as source text.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -782,8 +783,13 @@ class Generator:
         self.lines, self.depth = [], 0
         try:
             with self.block(f"def {name}{head}:"):
-                self.line(f"{', '.join(f'_g{i}' for i in range(len(GLOBAL_ROOTS)))} = _g")
+                unpack = len(self.lines)
                 body()
+            # Unpack only the facts' roots the function reads.
+            used = [i for i in range(len(GLOBAL_ROOTS)) if _reads(self.lines, f"_g{i}")]
+            if used:
+                targets = "".join(f"_g{i}, " for i in range(max(used) + 1))
+                self.lines.insert(unpack, f"    {targets}*_ = _g")
         except Unsupported as err:
             self.unsupported.append(str(err))
             return None
@@ -829,8 +835,17 @@ class Generator:
         """
         scope = self.rule_scope(binds, params, presumptions, starts)
 
+        exceptions = rule.exceptions or ()
+        dues = [rule.due, *(x.due for x in exceptions)]
+        due = any(d is not None for d in dues)
+        # Names the result by what can happen: no `_du` without a due date, no `_ap`
+        # without exceptions, no `_cu` without conditions.
+        applied = "_ap" if exceptions else "-1"
+        due_value = "_du" if due else "None"
+
         def body() -> None:
-            self.line("_cu = False")
+            if rule.when:
+                self.line("_cu = False")
             for cond in rule.when or ():
                 t = self.soft(cond, scope)
                 self.line(f"if {t} is False: return _NA")
@@ -839,29 +854,36 @@ class Generator:
             for let in rule.lets:
                 value = self.soft(let.expr, scope)
                 scope.names[let.name] = (value, None, True)
-            exceptions = rule.exceptions or ()
-            self.line("_ap = -1")
+            if exceptions:
+                self.line("_ap = -1")
             for k, x in enumerate(exceptions):
                 with self.block("if _ap == -1:"):
                     c = self.soft(x.claim, scope)
                     self.line(f"if {c} is True: _ap = {k}")
                     self.line(f"elif {c} is not False and {c} is not _K: raise _S")
             self.line("_rq = True")
-            self.line("_du = None")
+            if due:
+                self.line("_du = None")
             for k, x in enumerate(exceptions):
                 with self.block(f"if _ap == {k}:"):
                     if x.require is not None:
                         self.requirement((x.require,), scope)
                     self.due(x.due if x.due is not None else rule.due, scope)
-            with self.block("if _ap == -1:"):
+            if exceptions:
+                with self.block("if _ap == -1:"):
+                    self.requirement(rule.requires or (), scope)
+                    self.due(rule.due, scope)
+            else:
                 self.requirement(rule.requires or (), scope)
                 self.due(rule.due, scope)
-            self.line("if _rq is True: return (0, _du, _ap)")
-            self.line("if _cu: raise _S")
-            with self.block("if _du is not None and _du >= on:"):
-                self.line("if _rq is _K: raise _S")
-                self.line("return (3, _du, _ap)")
-            self.line("if _rq is False: return (1, _du, _ap)")
+            self.line(f"if _rq is True: return (0, {due_value}, {applied})")
+            if rule.when:
+                self.line("if _cu: raise _S")
+            if due:
+                with self.block("if _du is not None and _du >= on:"):
+                    self.line("if _rq is _K: raise _S")
+                    self.line(f"return (3, _du, {applied})")
+            self.line(f"if _rq is False: return (1, {due_value}, {applied})")
             self.line("raise _S")
 
         name = self.function(_head(binds), body)
@@ -873,6 +895,12 @@ class Generator:
 
     def requirement(self, requires: Sequence[n.Expr], scope: _Scope) -> None:
         """Set _rq to the Kleene conjunction, stopping at the first false one."""
+        if len(requires) == 1:
+            t = self.soft(requires[0], scope)
+            self.line(f"if {t} is False: _rq = False")
+            self.line(f"elif {t} is _K: _rq = _K")
+            self.line(f"elif {t} is not True: raise _S")
+            return
         for r in requires:
             with self.block("if _rq is not False:"):
                 t = self.soft(r, scope)
@@ -885,6 +913,12 @@ class Generator:
             return
         d = self.soft(due, scope)
         self.line(f"_du = {d} if isinstance({d}, _date) else None")
+
+
+def _reads(lines: Sequence[str], name: str) -> bool:
+    """Return whether generated lines use the variable ``name`` (a whole word)."""
+    pattern = re.compile(rf"\b{name}\b")
+    return any(pattern.search(line) for line in lines)
 
 
 def _head(binds: Sequence[str]) -> str:
