@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -606,43 +606,56 @@ class Compiler:
         return indexed
 
     def _subject_free(self, e: n.Binary) -> bool:
-        """Return whether a keyed filter reads nothing of the subject besides its wanted key."""
-        test = e.right
-        while isinstance(test, n.Binary) and test.op == "and":
-            test = test.left
-        assert isinstance(test, n.Binary)
-        wanted = {id(x) for side in (test.left, test.right) for x in n.walk(side)}
-        shared = {*GLOBAL_ROOTS, *ENGINE_NAMES, "each"}
-        for node in (*n.walk(e.left), *n.walk(e.right)):
-            if id(node) in wanted:
-                continue
-            if isinstance(node, n.Name) and node.name in self.bound and node.name not in shared:
-                return False
-        return True
+        return subject_free(e, self.bound)
 
     def _equality_key(self, e: n.Binary) -> tuple[Fn, Fn] | None:
-        """Return (key of an item, key wanted) when a filter starts ``each.f == x and …``.
+        found = equality_key(e)
+        return None if found is None else (self.expr(found[0]), self.expr(found[1]))
 
-        Only for a collection and a wanted key that do not depend on ``each``: then the
-        items can be grouped by ``each.f`` once and looked up for every subject.
-        """
-        test = e.right
-        while isinstance(test, n.Binary) and test.op == "and":
-            test = test.left
-        if not (isinstance(test, n.Binary) and test.op == "=="):
-            return None
-        mine, other = test.left, test.right
+
+def equality_key(e: n.Binary) -> tuple[n.Expr, n.Expr] | None:
+    """Return (key of an item, key wanted) when a filter starts ``each.f == x and …``.
+
+    Only for a collection and a wanted key that do not depend on ``each``: then the items
+    can be grouped by ``each.f`` once and looked up for every subject.
+    """
+    test = e.right
+    while isinstance(test, n.Binary) and test.op == "and":
+        test = test.left
+    if not (isinstance(test, n.Binary) and test.op == "=="):
+        return None
+    mine, other = test.left, test.right
+    found = chain(mine)
+    if found is None or found[0] != "each" or not found[1]:
+        mine, other = other, mine
         found = chain(mine)
-        if found is None or found[0] != "each" or not found[1]:
-            mine, other = other, mine
-            found = chain(mine)
-        if found is None or found[0] != "each" or not found[1]:
-            return None
-        if any(isinstance(x, n.Name) and x.name == "each" for x in n.walk(other)):
-            return None
-        if any(isinstance(x, n.Name) and x.name == "each" for x in n.walk(e.left)):
-            return None
-        return self.expr(mine), self.expr(other)
+    if found is None or found[0] != "each" or not found[1]:
+        return None
+    if any(isinstance(x, n.Name) and x.name == "each" for x in n.walk(other)):
+        return None
+    if any(isinstance(x, n.Name) and x.name == "each" for x in n.walk(e.left)):
+        return None
+    return mine, other
+
+
+def subject_free(e: n.Binary, bound: Collection[str]) -> bool:
+    """Return whether a keyed filter reads nothing of the subject besides its wanted key.
+
+    ``bound`` are the names bound where the filter is read; the facts' roots, the engine's
+    names and ``each`` are the same for every subject.
+    """
+    test = e.right
+    while isinstance(test, n.Binary) and test.op == "and":
+        test = test.left
+    assert isinstance(test, n.Binary)
+    wanted = {id(x) for side in (test.left, test.right) for x in n.walk(side)}
+    shared = {*GLOBAL_ROOTS, *ENGINE_NAMES, "each"}
+    for node in (*n.walk(e.left), *n.walk(e.right)):
+        if id(node) in wanted:
+            continue
+        if isinstance(node, n.Name) and node.name in bound and node.name not in shared:
+            return False
+    return True
 
 
 def _hashable(value: Any) -> bool:
