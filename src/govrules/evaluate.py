@@ -33,11 +33,11 @@ from govrules.values import Missing
 from govrules.verdicts import (
     Citation,
     Decision,
-    LazyVerdict,
     NotAdopted,
     Outcome,
     Step,
     Verdict,
+    compact,
 )
 
 
@@ -421,21 +421,39 @@ def _verdict(
     def steps() -> tuple[Step, ...]:
         return tuple(s if isinstance(s, Step) else Step(s[0], show(s[1])) for s in trace)
 
-    return LazyVerdict.make(
-        explain,
-        steps,
-        rule=cv.rule,
-        subject=subject,
-        outcome=outcome,
-        citations=cv.citations,
-        missing=paths,
-        obligation=cob.obligation.id,
-        measure=cv.version.measure.id,
-        governing_date=when,
-        due=due,
-        presumed=presumed,
-        unclaimed=tuple(_except_label(x) for x in finding.unclaimed) if claims else (),
+    return compact(
+        (
+            cv.rule,
+            subject,
+            outcome,
+            cv.citations,
+            cob.obligation.id,
+            cv.version.measure.id,
+            when,
+            due,
+            presumed,
+            tuple(_except_label(x) for x in finding.unclaimed) if claims else (),
+            paths,
+            explain,
+            steps,
+        ),
+        _WORDED_LATER,
     )
+
+
+class _WordedLater:
+    """The context of a verdict judged by the closures: its words are closures it carries."""
+
+    @staticmethod
+    def explanation(verdict: Any) -> str:
+        return verdict._c[11]()  # type: ignore[no-any-return]
+
+    @staticmethod
+    def trace(verdict: Any) -> tuple[Step, ...]:
+        return verdict._c[12]()  # type: ignore[no-any-return]
+
+
+_WORDED_LATER = _WordedLater()
 
 
 def _explanation(
