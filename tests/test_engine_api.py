@@ -133,3 +133,22 @@ def test_the_partition_function_of_the_cluster_docs_judges_each_row() -> None:
         [v["outcome"] for v in d["verdicts"] if v["rule"] == "yunnan.filing_deadline"] for d in out
     ]
     assert outcomes == [["compliant"], ["violation"]]
+
+
+def test_facts_validated_beforehand_are_evaluated_alike() -> None:
+    """A caller may validate once and evaluate the Facts on several dates or jurisdictions."""
+    engine = govrules.load()
+    checked = govrules.facts.validate(LATE)
+    for _ in range(2):  # the first run uses the closures, the second the generated code
+        assert engine.evaluate(checked, "yunnan", "2024-11-01") == engine.evaluate(
+            LATE, "yunnan", "2024-11-01"
+        )
+        assert govrules.evaluate(checked, "yunnan", "2024-11-01").to_dict() == (
+            engine.evaluate(LATE, "yunnan", "2024-11-01").to_dict()
+        )
+    # Facts given but read by no rule are reported whichever form the facts came in: Anyue
+    # has no filing deadline and no server rule, and nothing on objections.
+    given = {"accounts": [{**LATE["accounts"][0], "foreign_hosting": False}], "objections": []}
+    unused = ("accounts[0].events[0].filed_on", "accounts[0].foreign_hosting", "objections")
+    for facts in (given, govrules.facts.validate(given)):
+        assert engine.evaluate(facts, "anyue", "2024-11-01").unused_facts == unused

@@ -56,8 +56,8 @@ class Engine:
         """Decide the facts under ``jurisdiction`` on ``on`` (default today)."""
         day = dt.date.today() if on is None else as_date(on, "on")
         ruleset = self.library.ruleset(jurisdiction)
-        data = validate(facts).data
-        return run(self.library, ruleset, data, day, self.calendar, given=facts)
+        checked = validate(facts)
+        return run(self.library, ruleset, checked.data, day, self.calendar, given=checked.given)
 
     def evaluate_many(
         self,

@@ -551,8 +551,8 @@ def evaluate(
             "for a year file pass WorkdayCalendar.default().with_year_file(path)"
         )
     cal = with_folder_years(calendar, library)
-    data = validate(facts).data
-    return run(library, ruleset, data, day, cal, given=facts)
+    checked = validate(facts)
+    return run(library, ruleset, checked.data, day, cal, given=checked.given)
 
 
 def run(

@@ -301,9 +301,14 @@ def describe_path(parts: Sequence[str | int]) -> str:
 
 @attrs.frozen
 class Facts:
-    """Validated facts: nested plain dicts and tuples, dates as ``datetime.date``."""
+    """Validated facts: nested plain dicts and tuples, dates as ``datetime.date``.
+
+    ``given`` are the facts as the caller gave them, before validation filled in defaults:
+    what ``Decision.unused_facts`` reports on when these facts are evaluated.
+    """
 
     data: Mapping[str, object]
+    given: Mapping[str, object] | None = attrs.field(default=None, eq=False, repr=False)
 
 
 class Fallback(Exception):
@@ -568,6 +573,7 @@ _fast: Validator | None = None
 _validations = 0
 _new_facts = Facts.__new__
 _set_data = Facts.__dict__["data"].__set__
+_set_given = Facts.__dict__["given"].__set__
 
 
 def _fast_validator() -> Validator | None:
@@ -595,6 +601,7 @@ def validate(facts: Mapping[str, object] | Facts) -> Facts:
                 # What attrs' frozen __init__ does, through the slot itself: half its cost.
                 made = _new_facts(Facts)
                 _set_data(made, data)
+                _set_given(made, facts)
                 return made
     return _validate_generic(facts)
 
@@ -605,4 +612,4 @@ def _validate_generic(facts: Mapping[str, object] | Facts) -> Facts:
         return facts
     if not isinstance(facts, Mapping):
         raise FactsError("", "a mapping of facts", _found(facts))
-    return Facts(_check_object(SCHEMA, facts, ()))
+    return Facts(_check_object(SCHEMA, facts, ()), facts)
