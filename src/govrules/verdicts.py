@@ -283,6 +283,27 @@ class CompactVerdict(Verdict):
 for _i, _name in enumerate(_COMPACT):
     setattr(CompactVerdict, _name, _compact_field(_i, _name))
 
+# A field whose value the verdict's context works out when it is first read: the missing
+# facts of an undetermined verdict that generated code decided (only the closures name them).
+LATER: Any = type("Later", (), {"__repr__": lambda self: "LATER", "__slots__": ()})()
+_MISSING = Verdict.__dict__["missing"]
+
+
+def _missing(self: CompactVerdict) -> tuple[str, ...]:
+    value = self._c[10]
+    if value is not LATER:
+        return value  # type: ignore[no-any-return]
+    try:
+        return _MISSING.__get__(self)  # type: ignore[no-any-return]
+    except AttributeError:
+        found = tuple(self._ctx.missing(self))
+        _MISSING.__set__(self, found)
+        return found
+
+
+_missing.__doc__ = "Return the facts whose absence left the verdict open, in path order."
+CompactVerdict.missing = property(_missing)  # type: ignore[assignment]
+
 
 def compact(fields: tuple[Any, ...], context: Any) -> CompactVerdict:
     """Return a CompactVerdict of ``fields`` (in ``_COMPACT``'s order, then the context's)."""
