@@ -115,22 +115,26 @@ def _arith(cal: Any, a: Any, b: Any, sign: int) -> Any:
 
 def _and(a: Any, b: Any) -> bool:
     """Kleene's and of two evaluated operands (``a`` is not False); UNK is unknown."""
+    if a is not True and a is not UNK:
+        raise Slow  # logic.and_ fails on a value that is not true or false, whatever ``b`` is
     if b is False:
         return False
     if a is True and b is True:
         return True
-    if (a is True or a is UNK) and (b is True or b is UNK):
+    if b is True or b is UNK:
         raise Unknown
     raise Slow
 
 
 def _or(a: Any, b: Any) -> bool:
     """Kleene's or of two evaluated operands (``a`` is not True); UNK is unknown."""
+    if a is not False and a is not UNK:
+        raise Slow  # logic.or_ fails on a value that is not true or false, whatever ``b`` is
     if b is True:
         return True
     if a is False and b is False:
         return False
-    if (a is False or a is UNK) and (b is False or b is UNK):
+    if b is False or b is UNK:
         raise Unknown
     raise Slow
 
