@@ -77,3 +77,36 @@ def test_and_with_a_date_on_the_left_fails_even_when_the_right_is_false(tmp_path
     folder = _folder(tmp_path, _rule("    require account.opened_on and false"))
     found = _same(folder, {"accounts": [{"id": "a", "opened_on": "2024-01-01"}]})
     assert found[0] == "error"
+
+
+# --- every operand is computed, even after an unknown one --------------------------------
+
+
+def test_an_unknown_left_operand_does_not_hide_a_calendar_gap_on_the_right(
+    tmp_path: Path,
+) -> None:
+    """The closures count `opened_on + 3 workdays` even when approved_on is missing: a year
+    the calendar lacks makes the verdict undetermined and names the year."""
+    folder = _folder(
+        tmp_path,
+        _rule(
+            "    let x = account.approved_on <= account.opened_on + 3 workdays\n    require true"
+        ),
+    )
+    found = _same(folder, {"accounts": [{"id": "a", "opened_on": "2099-01-05"}]})
+    assert found["calendar_gaps"] == [2099]
+    assert found["verdicts"][0]["outcome"] == "undetermined"
+
+
+def test_an_unknown_argument_does_not_hide_an_error_in_a_later_one(tmp_path: Path) -> None:
+    """`max(unknown, bad)` fails like the closures, which compute every argument first."""
+    folder = _folder(
+        tmp_path,
+        _rule(
+            "    let x = days_between(account.approved_on, min([period.end, account.opened_on]))"
+            "\n    require true"
+        ),
+    )
+    given = {"period": {"start": "2024-01-01", "end": "2024-05-31"}, "accounts": [{"id": "a"}]}
+    found = _same(folder, given)
+    assert found[0] == "error"

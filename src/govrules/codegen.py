@@ -391,14 +391,15 @@ class Generator:
         return self.expr(value, scope)
 
     def operands(self, exprs: Sequence[n.Expr], scope: _Scope) -> list[str]:
-        """Write strict operands in order. When a later one may record a presumption, an
-        unknown earlier one is held back until all are computed, as the closures compute
-        every argument before looking at them."""
-        records = [self.may_record(x, scope) for x in exprs]
+        """Write strict operands in order. When a later one may record a presumption or
+        fail (an error, a year the calendar lacks), an unknown earlier one is held back
+        until all are computed, as the closures compute every argument before looking at
+        them."""
+        needed = [self.may_record(x, scope) or not _plain(x) for x in exprs]
         out: list[str] = []
         held: list[str] = []
         for i, x in enumerate(exprs):
-            if any(records[i + 1 :]):
+            if any(needed[i + 1 :]):
                 var = self.tmp()
                 with self.block("try:"):
                     self.line(f"{var} = {self.expr(x, scope)}")
@@ -917,6 +918,11 @@ class Generator:
             return
         d = self.soft(due, scope)
         self.line(f"_du = {d} if isinstance({d}, _date) else None")
+
+
+def _plain(e: n.Expr) -> bool:
+    """Return whether computing ``e`` can do nothing but give a value or an unknown."""
+    return isinstance(e, n.Number | n.Quantity | n.String | n.DateLit | n.Bool | n.Name)
 
 
 def _reads(lines: Sequence[str], name: str) -> bool:
