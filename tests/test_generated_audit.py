@@ -110,3 +110,21 @@ def test_an_unknown_argument_does_not_hide_an_error_in_a_later_one(tmp_path: Pat
     given = {"period": {"start": "2024-01-01", "end": "2024-05-31"}, "accounts": [{"id": "a"}]}
     found = _same(folder, given)
     assert found[0] == "error"
+
+
+# --- a filter over a list that only a presumption gives ----------------------------------
+
+
+def test_a_presumed_list_is_not_filtered_as_validated_facts(tmp_path: Path) -> None:
+    """A presumed list holds what the policy wrote, not validated posts: `each.source` of a
+    text is an error for the closures, not a fact found missing."""
+    folder = _folder(
+        tmp_path,
+        'presume account.posts = ["新华社"] because "推定"\n'
+        + _rule("    require (account.posts where each.source is missing) is empty"),
+    )
+    found = _same(folder, {"accounts": [{"id": "a"}]})
+    assert found[0] == "error"
+    # With posts given, the presumption stands aside and the filter reads the facts.
+    given = {"accounts": [{"id": "a", "posts": [{"date": "2024-05-01", "source": "新华社"}]}]}
+    assert _same(folder, given)["verdicts"][0]["outcome"] == "compliant"

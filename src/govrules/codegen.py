@@ -635,6 +635,8 @@ class Generator:
             return None
         if scope.definition or not found[1]:
             return None  # a definition's parameter may hold anything
+        if (found[0], found[1][0]) in scope.presumptions:
+            return None  # so may a presumed list: what the policy wrote, never validated
         field = field_at((*BINDING_PATHS[found[0]], *found[1]))
         return field if field is not None and field.kind == "list" and field.fields else None
 
