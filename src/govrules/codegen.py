@@ -115,22 +115,26 @@ def _arith(cal: Any, a: Any, b: Any, sign: int) -> Any:
 
 def _and(a: Any, b: Any) -> bool:
     """Kleene's and of two evaluated operands (``a`` is not False); UNK is unknown."""
+    if a is not True and a is not UNK:
+        raise Slow  # logic.and_ fails on a value that is not true or false, whatever ``b`` is
     if b is False:
         return False
     if a is True and b is True:
         return True
-    if (a is True or a is UNK) and (b is True or b is UNK):
+    if b is True or b is UNK:
         raise Unknown
     raise Slow
 
 
 def _or(a: Any, b: Any) -> bool:
     """Kleene's or of two evaluated operands (``a`` is not True); UNK is unknown."""
+    if a is not False and a is not UNK:
+        raise Slow  # logic.or_ fails on a value that is not true or false, whatever ``b`` is
     if b is True:
         return True
     if a is False and b is False:
         return False
-    if (a is False or a is UNK) and (b is False or b is UNK):
+    if b is False or b is UNK:
         raise Unknown
     raise Slow
 
@@ -387,14 +391,15 @@ class Generator:
         return self.expr(value, scope)
 
     def operands(self, exprs: Sequence[n.Expr], scope: _Scope) -> list[str]:
-        """Write strict operands in order. When a later one may record a presumption, an
-        unknown earlier one is held back until all are computed, as the closures compute
-        every argument before looking at them."""
-        records = [self.may_record(x, scope) for x in exprs]
+        """Write strict operands in order. When a later one may record a presumption or
+        fail (an error, a year the calendar lacks), an unknown earlier one is held back
+        until all are computed, as the closures compute every argument before looking at
+        them."""
+        needed = [self.may_record(x, scope) or not _plain(x) for x in exprs]
         out: list[str] = []
         held: list[str] = []
         for i, x in enumerate(exprs):
-            if any(records[i + 1 :]):
+            if any(needed[i + 1 :]):
                 var = self.tmp()
                 with self.block("try:"):
                     self.line(f"{var} = {self.expr(x, scope)}")
@@ -630,6 +635,8 @@ class Generator:
             return None
         if scope.definition or not found[1]:
             return None  # a definition's parameter may hold anything
+        if (found[0], found[1][0]) in scope.presumptions:
+            return None  # so may a presumed list: what the policy wrote, never validated
         field = field_at((*BINDING_PATHS[found[0]], *found[1]))
         return field if field is not None and field.kind == "list" and field.fields else None
 
@@ -913,6 +920,11 @@ class Generator:
             return
         d = self.soft(due, scope)
         self.line(f"_du = {d} if isinstance({d}, _date) else None")
+
+
+def _plain(e: n.Expr) -> bool:
+    """Return whether computing ``e`` can do nothing but give a value or an unknown."""
+    return isinstance(e, n.Number | n.Quantity | n.String | n.DateLit | n.Bool | n.Name)
 
 
 def _reads(lines: Sequence[str], name: str) -> bool:
