@@ -292,3 +292,21 @@ def test_a_filter_reused_for_another_subject_keeps_its_presumptions(
         assert [v.outcome.value for v in found] == ["violation", "violation"]
         for v in found:
             assert set(v.presumed) >= {"accounts[0].events", "accounts[1].events"}
+
+
+def test_undetermined_verdicts_name_their_missing_facts_when_read(
+    library: Any, calendar: Any
+) -> None:
+    # Yunnan 第十七条: an account opened 2024-09-27 whose filing date is not given. On
+    # 2024-10-30 the deadline (2024-10-12, the 7th working day) has passed: undetermined,
+    # missing the filing date; generated code decides the outcome, the closures name the
+    # fact when `missing` is first read.
+    given = {"accounts": [{"id": "wx", "events": [{"type": "open", "date": "2024-09-27"}]}]}
+    closures, generated = _both(library, calendar, "yunnan", given, dt.date(2024, 10, 30))
+    (late,) = [v for v in generated.verdicts if v.obligation == "filing_deadline"]
+    assert isinstance(late, CompactVerdict)
+    assert late.outcome is govrules.Outcome.UNDETERMINED
+    assert late.due == dt.date(2024, 10, 12)
+    assert late.missing == ("accounts[0].events[0].filed_on",)
+    assert pickle.loads(pickle.dumps(late)).missing == late.missing
+    _same(closures, generated)

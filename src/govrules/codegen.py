@@ -837,8 +837,9 @@ class Generator:
     ) -> str | None:
         """Write the function judging one version: (outcome, due, exception applied or -1).
 
-        It follows evaluate._find step by step; it raises Slow for an undetermined
-        outcome, whose missing facts only the closures name.
+        It follows evaluate._find step by step. The outcome is coded as fast._OUTCOMES
+        has it; an undetermined or pending verdict whose missing facts only the closures
+        can name says so with its own code (4, 5).
         """
         scope = self.rule_scope(binds, params, presumptions, starts)
 
@@ -883,15 +884,17 @@ class Generator:
             else:
                 self.requirement(rule.requires or (), scope)
                 self.due(rule.due, scope)
+            # Undetermined (4), and pending with the duty's facts missing (5), are decided
+            # here; only the closures name the missing facts, when the verdict is read.
             self.line(f"if _rq is True: return (0, {due_value}, {applied})")
             if rule.when:
-                self.line("if _cu: raise _S")
+                self.line(f"if _cu: return (4, {due_value}, {applied})")
             if due:
                 with self.block("if _du is not None and _du >= on:"):
-                    self.line("if _rq is _K: raise _S")
+                    self.line(f"if _rq is _K: return (5, _du, {applied})")
                     self.line(f"return (3, _du, {applied})")
             self.line(f"if _rq is False: return (1, {due_value}, {applied})")
-            self.line("raise _S")
+            self.line(f"return (4, {due_value}, {applied})")
 
         name = self.function(_head(binds), body)
         if name is not None:
@@ -1003,6 +1006,7 @@ def driver(obligations: Sequence[Any], helpers: Mapping[str, Any]) -> tuple[Func
         ("_C", "claims"),
         ("_von", "version_on"),
         ("_N", "nothing"),
+        ("_M", "missing"),
     ):
         namespace[name] = helpers[key]
     exec(compile(gen.source(), "<govrules generated driver>", "exec"), namespace)
@@ -1069,5 +1073,5 @@ def obligation(gen: Generator, oc: Any) -> None:
         )
         gen.line(
             f"_ap(_mk((_row[1], {subject}, _O[_r[0]], _row[2], _row[3], _row[4], _w, _r[1], "
-            f"{presumed}, {unclaimed}, (), {oc_c}, {bound}, _p), _ctx))"
+            f"{presumed}, {unclaimed}, _M[_r[0]], {oc_c}, {bound}, _p), _ctx))"
         )

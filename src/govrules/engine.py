@@ -30,7 +30,15 @@ from govrules.evaluate import (
 from govrules.facts import validate
 from govrules.library import Library
 from govrules.library import load as load_library
-from govrules.verdicts import CompactVerdict, Decision, NotAdopted, Outcome, Verdict, compact
+from govrules.verdicts import (
+    LATER,
+    CompactVerdict,
+    Decision,
+    NotAdopted,
+    Outcome,
+    Verdict,
+    compact,
+)
 
 if TYPE_CHECKING:
     import multiprocessing.context
@@ -149,7 +157,7 @@ class Engine:
                     due,
                     presumed,
                     unclaimed,
-                    missing,
+                    LATER if missing is None else missing,
                     index,
                 ),
                 context,
@@ -220,6 +228,9 @@ class _Rebuilt:
     def explanation(self, verdict: Any) -> str:
         return self.verdict(verdict).explanation
 
+    def missing(self, verdict: Any) -> tuple[str, ...]:
+        return self.verdict(verdict).missing
+
     def trace(self, verdict: Any) -> tuple[Any, ...]:
         return self.verdict(verdict).trace
 
@@ -277,7 +288,7 @@ def _work_span(span: range) -> list[_Compact | _Failure]:
             out.append(_Failure(str(err)))
             continue
         verdicts = tuple(
-            (index[c[4]], c[1], _CODES[c[2]], c[0], c[6], c[7], c[8], c[9], c[10])
+            (index[c[4]], c[1], _CODES[c[2]], c[0], c[6], c[7], c[8], c[9], _sent(c[10]))
             if type(v) is CompactVerdict and (c := v._c)
             else (
                 index[v.obligation],
@@ -294,6 +305,11 @@ def _work_span(span: range) -> list[_Compact | _Failure]:
         )
         out.append(_Compact(verdicts, decision.unused_facts, decision.calendar_gaps))
     return out
+
+
+def _sent(missing: Any) -> Any:
+    """Return the missing facts as a worker sends them: None for "name them when read"."""
+    return None if missing is LATER else missing
 
 
 def _blocks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:

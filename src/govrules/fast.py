@@ -35,10 +35,20 @@ from govrules.facts import SUBJECTS
 from govrules.layers import RuleSet
 from govrules.library import Library
 from govrules.reads import unused_facts
-from govrules.verdicts import Decision, Outcome, Verdict, compact
+from govrules.verdicts import LATER, Decision, Outcome, Verdict, compact
 
-_OUTCOMES = (Outcome.COMPLIANT, Outcome.VIOLATION, Outcome.NOT_APPLICABLE, Outcome.PENDING)
-_CLAIMS = (False, True, False, True)  # outcomes that list the exceptions not claimed
+# The outcomes generated code returns, by their code: 4 and 5 leave the missing facts to
+# be named by the closures when read (verdicts.LATER).
+_OUTCOMES = (
+    Outcome.COMPLIANT,
+    Outcome.VIOLATION,
+    Outcome.NOT_APPLICABLE,
+    Outcome.PENDING,
+    Outcome.UNDETERMINED,
+    Outcome.PENDING,
+)
+_CLAIMS = (False, True, False, True, True, True)  # outcomes that list unclaimed exceptions
+_MISSING = ((), (), (), (), LATER, LATER)
 _NOTHING: dict[str, Any] = {}  # the presumptions of functions that can make none: stays empty
 
 
@@ -160,6 +170,7 @@ def _generate(library: Library, ruleset: RuleSet) -> Plan:
             "claims": _CLAIMS,
             "version_on": _version_on,
             "nothing": _NOTHING,
+            "missing": _MISSING,
         },
     )
     return Plan(
@@ -183,12 +194,13 @@ class _Context:
     for every verdict, with one cache for the run, as ``run_closures`` does.
     """
 
-    __slots__ = ("cal", "data", "envs", "gaps", "on", "top")
+    __slots__ = ("cal", "data", "envs", "gaps", "last", "on", "top")
 
     def __init__(self, data: Mapping[str, Any], on: dt.date, cal: WorkdayCalendar, top: Any):
         self.data, self.on, self.cal, self.top = data, on, cal, top
         self.envs: dict[str, Any] | None = None
         self.gaps: set[int] = set()  # calendar years found missing while judging
+        self.last: tuple[Any, Verdict] | None = None  # the verdict judged last, and its twin
 
     def env(self, oc: ObligationCode, subject: str, binds: tuple[Any, ...], paths: Any) -> Any:
         if self.envs is None:
@@ -209,12 +221,20 @@ class _Context:
         return guarded(oc.compiled, env, subject, self.on, self.top, self.gaps, self.data)
 
     def judged(self, verdict: Any) -> Verdict:
+        # A verdict read in full asks for its words, trace and missing facts: judge it once.
+        if self.last is not None and self.last[0] is verdict:
+            return self.last[1]
         oc, binds, paths = verdict._c[11:]
         env = self.env(oc, verdict.subject, binds, paths)
-        return guarded(oc.compiled, env, verdict.subject, self.on, self.top, set(), self.data)
+        found = guarded(oc.compiled, env, verdict.subject, self.on, self.top, set(), self.data)
+        self.last = (verdict, found)
+        return found
 
     def explanation(self, verdict: Any) -> str:
         return self.judged(verdict).explanation
+
+    def missing(self, verdict: Any) -> tuple[str, ...]:
+        return self.judged(verdict).missing
 
     def trace(self, verdict: Any) -> tuple[Any, ...]:
         return self.judged(verdict).trace
