@@ -8,8 +8,13 @@ requires the same decision, field for field, or the same error raised by both ca
 from __future__ import annotations
 
 import datetime as dt
+import random
+import tempfile
 from pathlib import Path
 from typing import Any
+
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 import govrules
 from govrules import fast
@@ -128,3 +133,306 @@ def test_a_presumed_list_is_not_filtered_as_validated_facts(tmp_path: Path) -> N
     # With posts given, the presumption stands aside and the filter reads the facts.
     given = {"accounts": [{"id": "a", "posts": [{"date": "2024-05-01", "source": "新华社"}]}]}
     assert _same(folder, given)["verdicts"][0]["outcome"] == "compliant"
+
+
+# --- random rules: the differential property over the grammar's constructs ---------------
+
+# Definitions and presumptions the random rules may use: a presumption inside a definition
+# (recorded with the argument's path), first_known over extremes that may be empty, a
+# definition given unknown arguments, a presumption with a condition.
+DEFINITIONS = """
+define open_on(a, day) {
+    presume a.events = [] because "推定未关停"
+    value (a.events where each.type in [close, cancel] and each.date <= day) is empty
+}
+define known_since(a) {
+    value first_known(a.opened_on, min(a.events.date), min(a.posts.date))
+}
+define later(x, y) {
+    value max(x, y)
+}
+presume account.opened_by = internal_body because "推定由内设机构开办"
+presume account.platform = wechat when account.news_service because "推定为微信"
+param period_length = 10 workdays cites 第一条
+"""
+
+DAYS = ["2023-12-28", "2024-01-02", "2024-03-01", "2024-05-20", "2024-05-31", "2024-06-03",
+        "2024-07-15", "2026-12-28", "2027-01-05"]  # fmt: skip
+DURATIONS = ["3 workdays", "10 days", "1 months", "20 workdays", "period_length"]
+
+
+def _pick(r: random.Random, *options: str) -> str:
+    return r.choice(options)
+
+
+def _bool(r: random.Random, d: int, lets: list[tuple[str, str]]) -> str:
+    k = r.randint(0, 19) if d > 0 else 99
+    sub = d - 1
+    if k == 0:
+        return f"({_bool(r, sub, lets)} and {_bool(r, sub, lets)})"
+    if k == 1:
+        return f"({_bool(r, sub, lets)} or {_bool(r, sub, lets)})"
+    if k == 2:
+        return f"not {_bool(r, sub, lets)}"
+    if k in (3, 4):
+        kind = _pick(r, "bool", "date", "int", "list")
+        test = "is missing" if k == 3 else "is present"
+        return f"({_any(r, kind, sub, lets)}) {test}"
+    if k == 5:
+        return f"({_list(r, sub, lets)}) is empty"
+    if k == 6:
+        op = _pick(r, "<=", "<", "==", "!=", ">=", ">")
+        return f"{_date(r, sub, lets)} {op} {_date(r, sub, lets)}"
+    if k == 7:
+        op = _pick(r, "<=", ">=", "==")
+        return f"{_int(r, sub, lets)} {op} {_int(r, sub, lets)}"
+    if k == 8:
+        return f"open_on(account, {_date(r, sub, lets)})"
+    if k == 9:
+        return f"first_known({_bool(r, sub, lets)}, {_bool(r, sub, lets)})"
+    if k == 10:
+        return f"{_date(r, sub, lets)} {_pick(r, 'in', 'not in')} {_dates(r, sub, lets)}"
+    if k == 11:
+        return f"claimed({_bool(r, sub, lets)})"
+    if k == 12:
+        key = _pick(r, "account.platform", "wechat")
+        return f"count(accounts where each.platform == {key} and open_on(each, on)) <= 1"
+    if k == 13:
+        kind = _pick(r, "open", "close")
+        return f"(account.events where each.type == {kind} and each.filed_on is missing) is empty"
+    if k == 14:
+        return f"{_date(r, sub, lets)} in [{_date(r, sub, lets)}, {_date(r, 0, lets)}]"
+    if k == 15:
+        # The checks let `and` and `or` take operands of any kind.
+        other = _any(r, _pick(r, "date", "int"), sub, lets)
+        return f"({other} {_pick(r, 'and', 'or')} {_bool(r, sub, lets)})"
+    own = [name for name, kind in lets if kind == "bool"]
+    return _pick(
+        r,
+        "account.commercial_activity",
+        "account.news_license",
+        "true",
+        "false",
+        "account.opened_by == individual",
+        "account.platform == wechat",
+        "claimed(account.news_service)",
+        *own,
+    )
+
+
+def _date(r: random.Random, d: int, lets: list[tuple[str, str]]) -> str:
+    k = r.randint(0, 9) if d > 0 else 99
+    sub = d - 1
+    if k in (0, 1):
+        sign = "+" if k == 0 else "-"
+        return f"({_date(r, sub, lets)} {sign} {_pick(r, *DURATIONS)})"
+    if k == 2:
+        fn = _pick(r, "max", "min")
+        return f"{fn}({_date(r, sub, lets)}, {_date(r, sub, lets)})"
+    if k == 3:
+        return f"{_pick(r, 'max', 'min')}({_dates(r, sub, lets)})"
+    if k == 4:
+        return f"first_known({_date(r, sub, lets)}, {_date(r, sub, lets)})"
+    if k == 5:
+        return "known_since(account)"
+    if k == 6:
+        return f"later({_date(r, sub, lets)}, {_date(r, sub, lets)})"
+    own = [name for name, kind in lets if kind == "date"]
+    return _pick(
+        r,
+        "account.opened_on",
+        "account.approved_on",
+        "on",
+        "in_force_from",
+        "2024-03-01",
+        "period.start",
+        "period.end",
+        *own,
+    )
+
+
+def _int(r: random.Random, d: int, lets: list[tuple[str, str]]) -> str:
+    k = r.randint(0, 4) if d > 0 else 99
+    sub = d - 1
+    if k == 0:
+        return f"count({_list(r, sub, lets)})"
+    if k == 1:
+        return f"days_between({_date(r, sub, lets)}, {_date(r, sub, lets)})"
+    if k == 2:
+        return f"workdays_between({_date(r, sub, lets)}, {_date(r, sub, lets)})"
+    own = [name for name, kind in lets if kind == "int"]
+    return _pick(r, "0", "1", "account.notices", *own)
+
+
+def _dates(r: random.Random, d: int, lets: list[tuple[str, str]]) -> str:
+    k = r.randint(0, 6) if d > 0 else 99
+    sub = d - 1
+    if k == 0:
+        return f"({_posts(r, sub, lets)}).date"
+    if k == 1:
+        return f"[{_date(r, sub, lets)}, {_date(r, sub, lets)}]"
+    if k == 2:
+        dates, start, end = _dates(r, sub, lets), _date(r, sub, lets), _date(r, sub, lets)
+        return f"workdays_without({dates}, {start}, {end})"
+    if k == 3:
+        return f"without({_dates(r, sub, lets)}, {_dates(r, sub, lets)})"
+    if k == 4:
+        return f"({_events(r, sub, lets)}).date"
+    return _pick(r, "account.posts.date", "account.events.date", "accounts.events.date")
+
+
+def _posts(r: random.Random, d: int, lets: list[tuple[str, str]]) -> str:
+    return f"account.posts where {_post_test(r, d, lets)}"
+
+
+def _post_test(r: random.Random, d: int, lets: list[tuple[str, str]]) -> str:
+    k = r.randint(0, 4) if d > 0 else 99
+    if k in (0, 1):
+        op = "and" if k == 0 else "or"
+        return f"({_post_test(r, d - 1, lets)} {op} {_post_test(r, d - 1, lets)})"
+    if k == 2:
+        return f"not {_post_test(r, d - 1, lets)}"
+    if k == 3:
+        return f"(account.posts where each.date == {_date(r, 0, lets)}) is empty"
+    return _pick(
+        r,
+        "each.original",
+        "each.repost",
+        "each.source is missing",
+        f"each.date <= {_date(r, 0, lets)}",
+        "each.date >= account.opened_on",
+        "each.date in account.events.date",
+    )
+
+
+def _events(r: random.Random, d: int, lets: list[tuple[str, str]]) -> str:
+    test = _event_test(r, d, lets)
+    if r.random() < 0.5:
+        return f"account.events where each.type == {_pick(r, 'open', 'close')} and {test}"
+    return f"account.events where {test}"
+
+
+def _event_test(r: random.Random, d: int, lets: list[tuple[str, str]]) -> str:
+    k = r.randint(0, 3) if d > 0 else 99
+    if k in (0, 1):
+        op = "and" if k == 0 else "or"
+        return f"({_event_test(r, d - 1, lets)} {op} {_event_test(r, d - 1, lets)})"
+    if k == 2:
+        return f"not {_event_test(r, d - 1, lets)}"
+    return _pick(
+        r,
+        "each.filed_on is missing",
+        "each.type in [close, cancel]",
+        f"each.date <= {_date(r, 0, lets)}",
+        "each.collective_decision",
+        "each.filed_on <= each.date + 5 workdays",
+        "claimed(each.leader_approved)",
+    )
+
+
+def _list(r: random.Random, d: int, lets: list[tuple[str, str]]) -> str:
+    k = r.randint(0, 2)
+    if k == 0:
+        return _posts(r, d, lets)
+    if k == 1:
+        return _events(r, d, lets)
+    return _dates(r, d, lets)
+
+
+def _any(r: random.Random, kind: str, d: int, lets: list[tuple[str, str]]) -> str:
+    return {"bool": _bool, "date": _date, "int": _int, "list": _list}[kind](r, d, lets)
+
+
+def _random_rule(r: random.Random) -> str:
+    """Return a rule about accounts built from the grammar's constructs, at random."""
+    lets: list[tuple[str, str]] = []
+    depth = 3
+    lines = []
+    if r.random() < 0.3:
+        lines.append(f"governing {_date(r, 1, lets)}")
+    for _ in range(r.randint(0, 2)):
+        lines.append(f"when {_bool(r, depth, lets)}")
+    for i in range(r.randint(0, 2)):
+        kind = _pick(r, "date", "bool", "int")
+        lines.append(f"let l{i} = {_any(r, kind, depth, lets)}")
+        lets.append((f"l{i}", kind))
+    for _ in range(r.randint(1, 2)):
+        lines.append(f"require {_bool(r, depth, lets)}")
+    if r.random() < 0.5:
+        lines.append(f"due {_date(r, 2, lets)}")
+    for i in range(r.randint(0, 2)):
+        line = f'except {_bool(r, 2, lets)} cites 第一条 "例外{i}"'
+        if r.random() < 0.5:
+            line += f" then require {_bool(r, 2, lets)}"
+        if r.random() < 0.3:
+            line += f" then due {_date(r, 1, lets)}"
+        lines.append(line)
+    return _rule("    " + "\n    ".join(lines))
+
+
+def _random_facts(r: random.Random) -> dict[str, Any]:
+    """Return facts of up to three accounts, any fact possibly left out."""
+
+    def some(p: float = 0.6) -> bool:
+        return r.random() < p
+
+    accounts = []
+    for i in range(r.randint(1, 3)):
+        account: dict[str, Any] = {"id": f"a{i}"}
+        if some():
+            account["platform"] = _pick(r, "wechat", "weibo", "douyin")
+        for name in ("opened_on", "approved_on"):
+            if some(0.5):
+                account[name] = r.choice(DAYS)
+        for name in ("commercial_activity", "news_license", "news_service"):
+            if some(0.4):
+                account[name] = some(0.5)
+        if some(0.3):
+            account["opened_by"] = _pick(r, "unit", "individual")
+        if some(0.3):
+            account["notices"] = r.randint(0, 2)
+        if some(0.7):
+            events = []
+            for _ in range(r.randint(0, 2)):
+                event = {"type": _pick(r, "open", "close", "change"), "date": r.choice(DAYS)}
+                for name in ("filed_on",):
+                    if some(0.5):
+                        event[name] = r.choice(DAYS)
+                for name in ("collective_decision", "leader_approved"):
+                    if some(0.3):
+                        event[name] = some(0.5)
+                events.append(event)
+            account["events"] = events
+        if some(0.7):
+            posts = []
+            for _ in range(r.randint(0, 3)):
+                post: dict[str, Any] = {"date": r.choice(DAYS)}
+                if some(0.4):
+                    post["original"] = some(0.5)
+                if some(0.3):
+                    post["source"] = "新华社"
+                posts.append(post)
+            account["posts"] = posts
+        accounts.append(account)
+    given: dict[str, Any] = {"accounts": accounts}
+    if some(0.5):
+        given["period"] = {"start": "2024-01-01", "end": "2024-05-31"}
+    return given
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.randoms(use_true_random=False))
+def test_random_rules_get_the_closures_verdicts(r: random.Random) -> None:
+    """On random rules over the grammar's constructs and random facts, the generated code
+    decides as the closures do, or fails as they do."""
+    rule = _random_rule(r)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        (folder / "texts").mkdir()
+        (folder / "texts" / "t.txt").write_text(TEXT, encoding="utf-8")
+        (folder / "t.rules").write_text(HEAD + DEFINITIONS + rule, encoding="utf-8")
+        errors = [d for d in govrules.check(folder) if d.severity == "error"]
+        assume(errors == [])  # a rule the checks refuse is never evaluated
+        for _ in range(8):
+            on = r.choice([dt.date(2024, 6, 1), dt.date(2024, 3, 5), dt.date(2025, 1, 10)])
+            _same(folder, _random_facts(r), on)
