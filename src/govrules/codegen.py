@@ -28,7 +28,13 @@ from contextlib import contextmanager
 from typing import Any
 
 from govrules import nodes as n
-from govrules.compiler import ENGINE_NAMES, chain, literal_value
+from govrules.compiler import (
+    ENGINE_NAMES,
+    chain,
+    equality_key,
+    literal_value,
+    subject_free,
+)
 from govrules.facts import GLOBAL_ROOTS
 from govrules.functions import FUNCTIONS, shift
 from govrules.values import Duration
@@ -566,7 +572,7 @@ class Generator:
             scope.definition,
         )
         out = self.tmp()
-        keyed = None if "each" in scope.names else self.equality_key(e)
+        keyed = None if "each" in scope.names else equality_key(e)
         item = self.item_field(e.left, scope)
         total = None
         if item is not None and keyed is None:
@@ -602,7 +608,7 @@ class Generator:
         positions, index = self.tmp(), self.tmp()
         self.line(f"{positions} = {groups}[1].get({wanted}, ())")
         pairs = f"(({index}, {items}[{index}]) for {index} in {positions})"
-        if not self.subject_free(e, scope):
+        if not subject_free(e, scope.names):
             self.line(f"{out} = []")
             self.scan(e.right, inner, pairs, each, base, path, out)
             self.line(f"{out} = tuple({out})")
@@ -730,42 +736,6 @@ class Generator:
                 self.line(f"{out}.append({each})")
             self.line(f"elif {test} is not False: raise _S")
 
-    def equality_key(self, e: n.Binary) -> tuple[n.Expr, n.Expr] | None:
-        """Return (key of an item, key wanted) when a filter starts ``each.f == x and …``."""
-        test = e.right
-        while isinstance(test, n.Binary) and test.op == "and":
-            test = test.left
-        if not (isinstance(test, n.Binary) and test.op == "=="):
-            return None
-        mine, other = test.left, test.right
-        found = chain(mine)
-        if found is None or found[0] != "each" or not found[1]:
-            mine, other = other, mine
-            found = chain(mine)
-        if found is None or found[0] != "each" or not found[1]:
-            return None
-        if any(isinstance(x, n.Name) and x.name == "each" for x in n.walk(other)):
-            return None
-        if any(isinstance(x, n.Name) and x.name == "each" for x in n.walk(e.left)):
-            return None
-        return mine, other
-
-    def subject_free(self, e: n.Binary, scope: _Scope) -> bool:
-        """Return whether a keyed filter reads nothing of the subject besides its wanted key."""
-        test = e.right
-        while isinstance(test, n.Binary) and test.op == "and":
-            test = test.left
-        assert isinstance(test, n.Binary)
-        wanted = {id(x) for side in (test.left, test.right) for x in n.walk(side)}
-        shared = {*GLOBAL_ROOTS, *ENGINE_NAMES, "each"}
-        for node in (*n.walk(e.left), *n.walk(e.right)):
-            if id(node) in wanted:
-                continue
-            if isinstance(node, n.Name) and node.name in scope.names and node.name not in shared:
-                return False
-        return True
-
-    # rules -----------------------------------------------------------------------------
     def rule_scope(
         self,
         binds: Sequence[str],
