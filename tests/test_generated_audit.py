@@ -32,9 +32,9 @@ unchecked 第二条 because "施行日期"
 ON = dt.date(2024, 6, 1)
 
 
-def _folder(tmp_path: Path, body: str) -> Path:
+def _folder(tmp_path: Path, body: str, text: str = TEXT) -> Path:
     (tmp_path / "texts").mkdir(exist_ok=True)
-    (tmp_path / "texts" / "t.txt").write_text(TEXT, encoding="utf-8")
+    (tmp_path / "texts" / "t.txt").write_text(text, encoding="utf-8")
     (tmp_path / "t.rules").write_text(HEAD + body, encoding="utf-8")
     errors = [d for d in govrules.check(tmp_path) if d.severity == "error"]
     assert errors == [], errors
@@ -133,6 +133,22 @@ def test_a_presumed_list_is_not_filtered_as_validated_facts(tmp_path: Path) -> N
     # With posts given, the presumption stands aside and the filter reads the facts.
     given = {"accounts": [{"id": "a", "posts": [{"date": "2024-05-01", "source": "新华社"}]}]}
     assert _same(folder, given)["verdicts"][0]["outcome"] == "compliant"
+
+
+# --- constants of the generated code -----------------------------------------------------
+
+
+def test_a_list_of_numbers_and_an_equal_list_of_truth_values_stay_apart(tmp_path: Path) -> None:
+    """`[1]` and `[true]` are equal in Python, but `claimed(max([true]))` is true and
+    `claimed(max([1]))` is not: the generated code keeps each parameter's own value."""
+    folder = _folder(
+        tmp_path,
+        "param numbers = [1] cites 第一条\nparam flags = [true] cites 第一条\n"
+        + _rule("    let n = count(numbers)\n    require claimed(max(flags))"),
+        text=TEXT.replace("10个工作日", "1个工作日"),
+    )
+    found = _same(folder, {"accounts": [{"id": "a"}]})
+    assert found["verdicts"][0]["outcome"] == "compliant"
 
 
 # --- random rules: the differential property over the grammar's constructs ---------------
