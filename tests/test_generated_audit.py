@@ -32,9 +32,9 @@ unchecked 第二条 because "施行日期"
 ON = dt.date(2024, 6, 1)
 
 
-def _folder(tmp_path: Path, body: str) -> Path:
+def _folder(tmp_path: Path, body: str, text: str = TEXT) -> Path:
     (tmp_path / "texts").mkdir(exist_ok=True)
-    (tmp_path / "texts" / "t.txt").write_text(TEXT, encoding="utf-8")
+    (tmp_path / "texts" / "t.txt").write_text(text, encoding="utf-8")
     (tmp_path / "t.rules").write_text(HEAD + body, encoding="utf-8")
     errors = [d for d in govrules.check(tmp_path) if d.severity == "error"]
     assert errors == [], errors
@@ -133,6 +133,151 @@ def test_a_presumed_list_is_not_filtered_as_validated_facts(tmp_path: Path) -> N
     # With posts given, the presumption stands aside and the filter reads the facts.
     given = {"accounts": [{"id": "a", "posts": [{"date": "2024-05-01", "source": "新华社"}]}]}
     assert _same(folder, given)["verdicts"][0]["outcome"] == "compliant"
+
+
+# --- constants of the generated code -----------------------------------------------------
+
+
+def test_a_list_of_numbers_and_an_equal_list_of_truth_values_stay_apart(tmp_path: Path) -> None:
+    """`[1]` and `[true]` are equal in Python, but `claimed(max([true]))` is true and
+    `claimed(max([1]))` is not: the generated code keeps each parameter's own value."""
+    folder = _folder(
+        tmp_path,
+        "param numbers = [1] cites 第一条\nparam flags = [true] cites 第一条\n"
+        + _rule("    let n = count(numbers)\n    require claimed(max(flags))"),
+        text=TEXT.replace("10个工作日", "1个工作日"),
+    )
+    found = _same(folder, {"accounts": [{"id": "a"}]})
+    assert found["verdicts"][0]["outcome"] == "compliant"
+
+
+# --- areas found sound, held to it ------------------------------------------------------
+
+EVERY_SUBJECT = """
+rule off { subject offline cites 第一条
+    governing offline.start
+    require offline.approved and offline.announced
+    except offline.force_majeure cites 第一条 "不可抗力"
+    explain "x" }
+rule col { subject column cites 第一条
+    when column.kind == news
+    require days_between(max(column.updates), on) <= 10
+    explain "x" }
+rule obj { subject objection cites 第一条
+    governing objection.received_on
+    let deadline = objection.received_on + 10 workdays
+    require objection.resolved_on <= deadline
+    due deadline
+    except objection.extended and objection.extension_approved cites 第一条 "延长"
+        then require objection.resolved_on <= objection.received_on + 20 workdays
+        then due objection.received_on + 20 workdays
+    explain "x" }
+rule dis { subject disclosure cites 第一条
+    governing disclosure.formed_on
+    require disclosure.published_on <= disclosure.formed_on + 10 workdays
+    due disclosure.formed_on + 10 workdays
+    explain "x" }
+rule u { subject unit cites 第一条
+    when unit.kind == department
+    require count(accounts where each.platform == wechat) <= 1
+    explain "x" }
+rule w { subject website cites 第一条
+    require (website.offline where each.end is missing) is empty
+    explain "x" }
+"""
+
+
+def test_every_subject_kind_is_listed_and_judged_as_the_closures_do(tmp_path: Path) -> None:
+    """Offline spells, columns, objections, disclosures, the unit and the website: the
+    generated driver lists the same subjects, with the same paths, in the same order."""
+    folder = _folder(tmp_path, EVERY_SUBJECT)
+    given = {
+        "unit": {"kind": "department"},
+        "accounts": [{"id": "a", "platform": "wechat"}, {"id": "b", "platform": "wechat"}],
+        "website": {
+            "offline": [
+                {"start": "2024-05-06", "end": "2024-05-08", "approved": True, "announced": True},
+                {"start": "2024-05-20", "force_majeure": True},
+                {"start": "2024-05-21", "approved": True, "announced": False},
+            ],
+            "columns": [
+                {"kind": "news", "updates": ["2024-05-29"]},
+                {"kind": "news", "updates": ["2024-04-01", "2024-05-02"]},
+                {"kind": "other"},
+            ],
+        },
+        "objections": [
+            {"received_on": "2024-05-06", "resolved_on": "2024-05-31"},
+            {"received_on": "2024-05-20", "extended": True, "extension_approved": True},
+            {"received_on": "2026-12-28"},
+        ],
+        "disclosures": [
+            {"formed_on": "2024-05-06", "published_on": "2024-05-10"},
+            {"formed_on": "2024-05-27"},
+        ],
+    }
+    found = _same(folder, given)
+    subjects = [(v["rule"], v["subject"], v["outcome"]) for v in found["verdicts"]]
+    assert subjects == [
+        ("t.off", "website.offline[0]", "compliant"),
+        ("t.off", "website.offline[1]", "compliant"),
+        ("t.off", "website.offline[2]", "violation"),
+        ("t.col", "website.columns[0]", "compliant"),
+        ("t.col", "website.columns[1]", "violation"),
+        ("t.col", "website.columns[2]", "not_applicable"),
+        ("t.obj", "objections[0]", "violation"),
+        ("t.obj", "objections[1]", "pending"),
+        ("t.obj", "objections[2]", "undetermined"),
+        ("t.dis", "disclosures[0]", "compliant"),
+        ("t.dis", "disclosures[1]", "pending"),
+        ("t.u", "unit", "violation"),
+        ("t.w", "website", "violation"),
+    ]
+    assert found["calendar_gaps"] == [2027]
+    # Without facts, the unit and the website are still one subject each.
+    for nothing in ({}, {"website": {}}):
+        assert [v["subject"] for v in _same(folder, nothing)["verdicts"]] == ["unit", "website"]
+
+
+def test_a_batch_in_two_workers_decides_as_the_closures_do(tmp_path: Path) -> None:
+    """evaluate_many with workers=2 ships compact verdicts; rebuilt, they equal the closures'
+    decisions, calendar gaps included."""
+    folder = _folder(
+        tmp_path,
+        _rule(
+            "    governing event.date\n    let deadline = event.date + 10 workdays\n"
+            "    require event.filed_on <= deadline\n    due deadline\n"
+            '    except claimed(event.collective_decision) cites 第一条 "集体决定"\n'
+            "        then require event.leader_approved",
+            subject="event",
+        ),
+    )
+    days = ["2024-05-20", "2024-12-25", "2026-12-28"]
+    batch = [
+        {
+            "accounts": [
+                {
+                    "id": "a",
+                    "events": [
+                        {"type": "open", "date": day, "filed_on": filed, "collective_decision": cd}
+                        for day in days
+                    ],
+                }
+            ]
+        }
+        for filed in ("2024-05-30", "2025-01-20")
+        for cd in (True, False)
+    ]
+    engine = govrules.load(folder)
+    library = engine.library
+    on = dt.date(2025, 6, 1)
+    spread = [d.to_dict() for d in engine.evaluate_many(batch, "t", on, workers=2)]
+    alone = [
+        run_closures(library, library.ruleset("t"), validate(f).data, on, engine.calendar, f)
+        for f in batch
+    ]
+    assert spread == [d.to_dict() for d in alone]
+    assert all(d.calendar_gaps == (2027,) for d in alone)
 
 
 # --- random rules: the differential property over the grammar's constructs ---------------

@@ -182,6 +182,13 @@ RUNTIME: dict[str, Any] = {
 _COMPARE = ("<=", ">=", "<", ">", "==", "!=")
 
 
+def _typed(value: Any) -> Any:
+    """Return a key telling constants apart that Python finds equal: ``(1,)`` and ``(True,)``."""
+    if type(value) is tuple:
+        return (tuple, tuple(_typed(x) for x in value))
+    return (type(value), value)
+
+
 class _Scope:
     """What a name means where it is read: a variable of the generated code, or a constant."""
 
@@ -206,7 +213,7 @@ class Generator:
         self.lines: list[str] = []
         self.depth = 0
         self.consts: list[Any] = []
-        self._const_ids: dict[tuple[type, Any], str] = {}
+        self._const_ids: dict[Any, str] = {}
         self.counter = 0
         self.definitions = definitions
         self._defined: dict[str, tuple[str, bool]] = {}  # name -> (function, takes paths)
@@ -236,7 +243,7 @@ class Generator:
 
     def const(self, value: Any) -> str:
         try:
-            key: tuple[type, Any] = (type(value), value)
+            key: Any = _typed(value)
             hash(key)
         except TypeError:
             key = (type(value), id(value))
