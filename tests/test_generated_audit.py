@@ -104,17 +104,32 @@ def test_an_unknown_left_operand_does_not_hide_a_calendar_gap_on_the_right(
 
 
 def test_an_unknown_argument_does_not_hide_an_error_in_a_later_one(tmp_path: Path) -> None:
-    """`max(unknown, bad)` fails like the closures, which compute every argument first."""
+    """`f(unknown, bad)` fails like the closures, which compute every argument first: here
+    the second argument leaves the dates Python can count in."""
     folder = _folder(
         tmp_path,
         _rule(
-            "    let x = days_between(account.approved_on, min([period.end, account.opened_on]))"
+            "    let x = days_between(account.approved_on, account.opened_on + 9000 years)"
             "\n    require true"
         ),
     )
-    given = {"period": {"start": "2024-01-01", "end": "2024-05-31"}, "accounts": [{"id": "a"}]}
+    given = {"accounts": [{"id": "a", "opened_on": "2024-01-02"}]}
     found = _same(folder, given)
     assert found[0] == "error"
+
+
+def test_a_list_written_with_an_unknown_member_is_unknown(tmp_path: Path) -> None:
+    """`min([period.end, account.opened_on])` without the opening date is unknown (it used to
+    raise, comparing a date with the unknown); what it feeds is undetermined, naming it."""
+    folder = _folder(
+        tmp_path,
+        _rule("    require min([period.end, account.opened_on]) >= 2024-01-01"),
+    )
+    given = {"period": {"start": "2024-01-01", "end": "2024-05-31"}, "accounts": [{"id": "a"}]}
+    found = _same(folder, given)
+    (verdict,) = found["verdicts"]
+    assert verdict["outcome"] == "undetermined"
+    assert verdict["missing"] == ["accounts[0].opened_on"]
 
 
 # --- a filter over a list that only a presumption gives ----------------------------------

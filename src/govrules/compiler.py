@@ -262,7 +262,17 @@ class Compiler:
             return self.field_expr(e)
         if isinstance(e, n.ListLit):
             items = tuple(self.expr(i) for i in e.items)
-            return lambda env: tuple(f(env) for f in items)
+
+            def listed(env: Env) -> Any:
+                values = tuple(f(env) for f in items)
+                unsure = [v for v in values if isinstance(v, Missing | Partial | Range)]
+                if unsure:
+                    # A list written with an unknown member is unknown as a whole: what it
+                    # feeds (min, max, membership) cannot be computed from part of it.
+                    return _unknown_operand(*unsure)
+                return values
+
+            return listed
         if isinstance(e, n.Call):
             return self.call(e)
         if isinstance(e, n.Unary):
@@ -687,12 +697,12 @@ def _group(env: Env, items: Any, key: Fn) -> tuple[dict[Any, list[int]], tuple[i
 _NOWHERE = Span("<explain>", 1, 1, 1, 1)
 
 
-def _unknown_operand(a: Any, b: Any) -> Missing:
-    """Return the unknown that an arithmetic operand brings: ranges and partial lists too."""
+def _unknown_operand(*values: Any) -> Missing:
+    """Return the unknown that operands bring: ranges and partial lists too."""
     return logic.unknown(
         *(
             x if isinstance(x, Missing) else x.missing
-            for x in (a, b)
+            for x in values
             if isinstance(x, Missing | Range | Partial)
         )
     )
