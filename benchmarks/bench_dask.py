@@ -29,7 +29,7 @@ from typing import Any
 
 import dask
 import dask.bag as db
-from workloads import year_of_daily_posts
+from workloads import unit_files
 
 import govrules
 
@@ -53,11 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     print(f"dask {dask.__version__}, {args.units} units, {os.cpu_count()} cores")
     folder = tempfile.mkdtemp(prefix="govrules-dask-")
-    line = json.dumps(year_of_daily_posts(), ensure_ascii=False)
-    files = [os.path.join(folder, f"units-{k}.jsonl") for k in range(8)]
-    for k, path in enumerate(files):
-        with open(path, "w", encoding="utf-8") as out:
-            out.writelines(line + "\n" for _ in range(k, args.units, 8))
+    files = unit_files(folder, args.units)
 
     start = time.perf_counter()
     plain = []

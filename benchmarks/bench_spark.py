@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator
 
 from pyspark import __version__ as spark_version
 from pyspark.sql import SparkSession
-from workloads import year_of_daily_posts
+from workloads import unit_files
 
 import govrules
 
@@ -49,16 +49,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     print(f"pyspark {spark_version}, {args.units} units, {os.cpu_count()} cores")
     folder = tempfile.mkdtemp(prefix="govrules-spark-")
-    line = json.dumps(year_of_daily_posts(), ensure_ascii=False)
-    for k in range(8):
-        with open(os.path.join(folder, f"units-{k}.jsonl"), "w", encoding="utf-8") as out:
-            out.writelines(line + "\n" for _ in range(k, args.units, 8))
+    files = unit_files(folder, args.units)
     pattern = os.path.join(folder, "units-*.jsonl")
 
     start = time.perf_counter()
     plain: list[tuple[str, ...]] = []
-    for k in range(8):
-        with open(os.path.join(folder, f"units-{k}.jsonl"), encoding="utf-8") as lines:
+    for path in files:
+        with open(path, encoding="utf-8") as lines:
             plain += judge_partition(lines)
     loop = time.perf_counter() - start
 

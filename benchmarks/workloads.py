@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
 from typing import Any
 
 
@@ -81,3 +83,14 @@ def small_records(n: int) -> list[dict[str, Any]]:
             }
         )
     return records
+
+
+def unit_files(folder: str, units: int, files: int = 8) -> list[str]:
+    """Write ``units`` copies of the year-of-posts unit to JSON-lines files, as a cluster
+    would read them from storage; return the files' paths."""
+    line = json.dumps(year_of_daily_posts(), ensure_ascii=False)
+    paths = [os.path.join(folder, f"units-{k}.jsonl") for k in range(files)]
+    for k, path in enumerate(paths):
+        with open(path, "w", encoding="utf-8") as out:
+            out.writelines(line + "\n" for _ in range(k, units, files))
+    return paths
