@@ -177,31 +177,9 @@ class LazyVerdict(Verdict):
         if value is not _UNSET:
             _TRACE.__set__(self, value)
 
-    @classmethod
-    def make(cls, render: Any, steps: Any, **fields: Any) -> LazyVerdict:
-        """Return a verdict without attrs's per-field checks: evaluation makes thousands.
-
-        Same as the constructor for verdicts whose fields are already of the right kinds:
-        every field of Verdict not given takes its default.
-        """
-        self = cls.__new__(cls)
-        object.__setattr__(self, "_render", render)
-        object.__setattr__(self, "_steps", steps)
-        for name, slot, default in _SLOTS:
-            slot.__set__(self, fields.get(name, default))
-        return self
-
     def __reduce__(self) -> Any:
         # Across processes a verdict travels rendered: its closures stay behind.
         return (_rendered, (attrs.asdict(self, recurse=False),))
-
-
-# Each field of Verdict but the two rendered lazily: its name, its slot and its default.
-_SLOTS = tuple(
-    (f.name, Verdict.__dict__[f.name], f.default)
-    for f in attrs.fields(Verdict)
-    if f.name not in ("explanation", "trace")
-)
 
 
 def _rendered(fields: dict[str, Any]) -> LazyVerdict:
