@@ -616,12 +616,25 @@ def run_closures(
             subjects[cob.subject] = listed
         for subject, shared in subjects[cob.subject]:
             verdicts.append(guarded(cob, shared.copy(), subject, on, top, gaps, data))
+    return decision(library, ruleset, on, verdicts, data if given is None else given, gaps)
+
+
+def decision(
+    library: Library,
+    ruleset: RuleSet,
+    on: dt.date,
+    verdicts: list[Verdict],
+    given: Mapping[str, Any],
+    gaps: set[int],
+) -> Decision:
+    """Return the Decision of a run: its verdicts, what the rule set does not adopt, the
+    given facts no rule reads, and the calendar years found missing."""
     return Decision(
         ruleset.id,
         on,
         tuple(verdicts),
         not_adopted=_not_adopted(library, ruleset),
-        unused_facts=unused_facts(data if given is None else given, reads(library, ruleset)),
+        unused_facts=unused_facts(given, reads(library, ruleset)),
         calendar_gaps=tuple(sorted(gaps)),
     )
 

@@ -24,17 +24,15 @@ from govrules.codegen import Function
 from govrules.compiler import literal_value
 from govrules.evaluate import (
     CompiledObligation,
-    _not_adopted,
     _subjects,
     compile_ruleset,
+    decision,
     guarded,
-    reads,
     subject_env,
 )
 from govrules.facts import SUBJECTS
 from govrules.layers import RuleSet
 from govrules.library import Library
-from govrules.reads import unused_facts
 from govrules.verdicts import LATER, Decision, Outcome, Verdict, compact
 
 # The outcomes generated code returns, by their code: 4 and 5 leave the missing facts to
@@ -284,11 +282,4 @@ def run(
     """Evaluate validated facts: generated code first, the closures where it gives up."""
     context = _Context(data, on, cal, ruleset.measure)
     verdicts = code.judge_all(data, on, cal, context, context.fallback)
-    return Decision(
-        ruleset.id,
-        on,
-        tuple(verdicts),
-        not_adopted=_not_adopted(library, ruleset),
-        unused_facts=unused_facts(data if given is None else given, reads(library, ruleset)),
-        calendar_gaps=tuple(sorted(context.gaps)),
-    )
+    return decision(library, ruleset, on, verdicts, data if given is None else given, context.gaps)
