@@ -4,7 +4,8 @@ The closures of ``compiler.py`` carry every value through the three-valued logic
 a call and a type test per node for every subject. Most facts are complete, so each rule
 version is also written out as one Python function that computes with plain values and
 gives up as soon as it cannot be sure to agree with the closures: it raises ``Slow``, and
-``fast.py`` judges that subject with the closures instead.
+``fast.py`` judges that subject with the closures instead. An undetermined verdict is
+decided here too; the facts it misses are named by the closures when first read.
 
 The contract of a generated expression: it yields exactly the value the closure would give,
 or raises ``Unknown`` when the closure's value would be ``Missing``, or raises ``Slow``
@@ -55,8 +56,9 @@ class Unsupported(Exception):
 ABSENT: Any = type("Absent", (), {"__repr__": lambda self: "ABSENT", "__slots__": ()})()
 UNK: Any = type("Unk", (), {"__repr__": lambda self: "UNK", "__slots__": ()})()
 
-# What a version function returns first: the outcome, coded.
-COMPLIANT, VIOLATION, NOT_APPLICABLE, PENDING = range(4)
+# What a version function returns first: the outcome, coded (fast._OUTCOMES reads them).
+# The last two leave the missing facts to the closures, which name them when read.
+COMPLIANT, VIOLATION, NOT_APPLICABLE, PENDING, UNDETERMINED, PENDING_OPEN = range(6)
 
 
 def _get(value: Any, key: str) -> Any:
