@@ -1,13 +1,14 @@
 """Judge a rule set with generated code where it decides, and with the closures elsewhere.
 
-``codegen`` writes each rule version as a Python function over plain values. Here those
-functions judge every (rule, subject); whenever one gives up (a fact it needs is missing
-and the outcome would be undetermined, a partly known list, an error), that one subject is
-judged by ``evaluate.judge`` as before, so every verdict is the one the closures give.
+``codegen`` writes each rule version as a Python function over plain values, and a driver
+that runs them for every (rule, subject). Whenever one gives up (a partly known list, an
+unknown governing date, an error), that one subject is judged by ``evaluate.judge`` as
+before, so every verdict is the one the closures give.
 
 A verdict decided here carries its outcome, dates, presumptions and unclaimed exceptions;
-its explanation and trace are put into words when first read, by judging that one rule
-again with the closures (the same text, since judging is a pure function of the facts).
+its explanation, its trace and, when undetermined, its missing facts are worked out when
+first read, by judging that one rule again with the closures (the same answer, since
+judging is a pure function of the facts).
 """
 
 from __future__ import annotations
