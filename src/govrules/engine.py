@@ -34,6 +34,7 @@ from govrules.verdicts import (
     LATER,
     CompactVerdict,
     Decision,
+    JudgedAgain,
     NotAdopted,
     Outcome,
     Verdict,
@@ -191,30 +192,30 @@ def load(
     return Engine(library, with_folder_years(calendar, library), folder)
 
 
-class _Rebuilt:
+class _Rebuilt(JudgedAgain):
     """Puts the verdicts a worker decided into words in the caller's process, when read.
 
     Judging is a pure function of the facts, the date and the calendar, so judging the rule
     again here gives the worker's verdict and its text.
     """
 
-    __slots__ = ("data", "day", "engine", "facts", "judged", "jurisdiction")
+    __slots__ = ("data", "day", "engine", "facts", "jurisdiction", "seen")
 
     def __init__(
         self, engine: Engine, facts: Mapping[str, Any], jurisdiction: str, day: dt.date
     ) -> None:
         self.engine, self.facts, self.jurisdiction, self.day = engine, facts, jurisdiction, day
-        self.judged: dict[tuple[int, str], Verdict] = {}
+        self.seen: dict[tuple[int, str], Verdict] = {}  # each rule and subject judged again
         self.data: Mapping[str, Any] | None = None  # the facts validated, on first read
 
-    def verdict(self, verdict: Any) -> Verdict:
+    def judged(self, verdict: Any) -> Verdict:
         key = (verdict._c[11], verdict.subject)
-        found = self.judged.get(key)
+        found = self.seen.get(key)
         if found is None:
             library = self.engine.library
             if self.data is None:
                 self.data = validate(self.facts).data
-            found = self.judged[key] = rejudge(
+            found = self.seen[key] = rejudge(
                 library,
                 library.ruleset(self.jurisdiction),
                 self.data,
@@ -224,15 +225,6 @@ class _Rebuilt:
                 key[1],
             )
         return found
-
-    def explanation(self, verdict: Any) -> str:
-        return self.verdict(verdict).explanation
-
-    def missing(self, verdict: Any) -> tuple[str, ...]:
-        return self.verdict(verdict).missing
-
-    def trace(self, verdict: Any) -> tuple[Any, ...]:
-        return self.verdict(verdict).trace
 
 
 _OUTCOMES = tuple(Outcome)

@@ -34,7 +34,7 @@ from govrules.evaluate import (
 from govrules.facts import SUBJECTS
 from govrules.layers import RuleSet
 from govrules.library import Library
-from govrules.verdicts import LATER, Decision, Outcome, Verdict, compact
+from govrules.verdicts import LATER, Decision, JudgedAgain, Outcome, Verdict, compact
 
 # The outcomes generated code returns, by their code: 4 and 5 leave the missing facts to
 # be named by the closures when read (verdicts.LATER).
@@ -184,7 +184,7 @@ def _params(version: Any) -> dict[str, Any]:
     return {k: literal_value(v) for k, v in version.param_map().items()}
 
 
-class _Context:
+class _Context(JudgedAgain):
     """A run's facts and date: what judging a subject with the closures needs.
 
     The generated driver hands it the subjects its functions give up on (``fallback``), and
@@ -228,15 +228,6 @@ class _Context:
         found = guarded(oc.compiled, env, verdict.subject, self.on, self.top, set(), self.data)
         self.last = (verdict, found)
         return found
-
-    def explanation(self, verdict: Any) -> str:
-        return self.judged(verdict).explanation
-
-    def missing(self, verdict: Any) -> tuple[str, ...]:
-        return self.judged(verdict).missing
-
-    def trace(self, verdict: Any) -> tuple[Any, ...]:
-        return self.judged(verdict).trace
 
 
 def _bindings(

@@ -132,6 +132,16 @@ _EXPLANATION = Verdict.__dict__["explanation"]
 _TRACE = Verdict.__dict__["trace"]
 
 
+def _kept(slot: Any, verdict: Verdict, make: Any) -> Any:
+    """Return a lazily worked-out field: from its slot once set, else made and kept there."""
+    try:
+        return slot.__get__(verdict)
+    except AttributeError:
+        value = make()
+        slot.__set__(verdict, value)
+        return value
+
+
 class LazyVerdict(Verdict):
     """A verdict whose explanation and trace are put into words only when first read.
 
@@ -150,12 +160,7 @@ class LazyVerdict(Verdict):
     @property
     def explanation(self) -> str:
         """Return the explanation, rendering it on first use."""
-        try:
-            return _EXPLANATION.__get__(self)  # type: ignore[no-any-return]
-        except AttributeError:
-            text = self._render()  # type: ignore[attr-defined]
-            _EXPLANATION.__set__(self, text)
-            return text  # type: ignore[no-any-return]
+        return _kept(_EXPLANATION, self, self._render)  # type: ignore[attr-defined,no-any-return]
 
     @explanation.setter
     def explanation(self, value: str) -> None:
@@ -165,12 +170,7 @@ class LazyVerdict(Verdict):
     @property
     def trace(self) -> tuple[Step, ...]:
         """Return the trace, building it on first use."""
-        try:
-            return _TRACE.__get__(self)  # type: ignore[no-any-return]
-        except AttributeError:
-            steps = tuple(self._steps())  # type: ignore[attr-defined]
-            _TRACE.__set__(self, steps)
-            return steps
+        return _kept(_TRACE, self, lambda: tuple(self._steps()))  # type: ignore[attr-defined,no-any-return]
 
     @trace.setter
     def trace(self, value: tuple[Step, ...]) -> None:
@@ -237,22 +237,12 @@ class CompactVerdict(Verdict):
     @property
     def explanation(self) -> str:
         """Return the explanation, rendering it on first use."""
-        try:
-            return _EXPLANATION.__get__(self)  # type: ignore[no-any-return]
-        except AttributeError:
-            text = self._ctx.explanation(self)
-            _EXPLANATION.__set__(self, text)
-            return text  # type: ignore[no-any-return]
+        return _kept(_EXPLANATION, self, lambda: self._ctx.explanation(self))  # type: ignore[no-any-return]
 
     @property
     def trace(self) -> tuple[Step, ...]:
         """Return the trace, building it on first use."""
-        try:
-            return _TRACE.__get__(self)  # type: ignore[no-any-return]
-        except AttributeError:
-            steps = tuple(self._ctx.trace(self))
-            _TRACE.__set__(self, steps)
-            return steps
+        return _kept(_TRACE, self, lambda: tuple(self._ctx.trace(self)))  # type: ignore[no-any-return]
 
     def __reduce__(self) -> Any:
         return (_rendered, (attrs.asdict(self, recurse=False),))
@@ -271,16 +261,37 @@ def _missing(self: CompactVerdict) -> tuple[str, ...]:
     value = self._c[10]
     if value is not LATER:
         return value  # type: ignore[no-any-return]
-    try:
-        return _MISSING.__get__(self)  # type: ignore[no-any-return]
-    except AttributeError:
-        found = tuple(self._ctx.missing(self))
-        _MISSING.__set__(self, found)
-        return found
+    return _kept(_MISSING, self, lambda: tuple(self._ctx.missing(self)))  # type: ignore[no-any-return]
 
 
 _missing.__doc__ = "Return the facts whose absence left the verdict open, in path order."
 CompactVerdict.missing = property(_missing)  # type: ignore[assignment]
+
+
+class JudgedAgain:
+    """A context that words a CompactVerdict by judging its rule again (``judged``).
+
+    Its explanation, trace and missing facts are those of the verdict judged afresh by the
+    closures: the same answer, since judging is a pure function of facts, date and calendar.
+    """
+
+    __slots__ = ()
+
+    def judged(self, verdict: Any) -> Verdict:
+        """Return ``verdict`` judged again, with all its fields worked out."""
+        raise NotImplementedError
+
+    def explanation(self, verdict: Any) -> str:
+        """Return the explanation of ``verdict``."""
+        return self.judged(verdict).explanation
+
+    def trace(self, verdict: Any) -> tuple[Step, ...]:
+        """Return the trace of ``verdict``."""
+        return self.judged(verdict).trace
+
+    def missing(self, verdict: Any) -> tuple[str, ...]:
+        """Return the facts whose absence left ``verdict`` open."""
+        return self.judged(verdict).missing
 
 
 def compact(fields: tuple[Any, ...], context: Any) -> CompactVerdict:
