@@ -122,17 +122,38 @@ def test_a_parameter_too_large_for_a_chinese_numeral_is_checked_in_digits(
 
 
 def test_a_date_past_9999_names_the_dates_given() -> None:
-    """A period counted past 9999-12-31 is a DateRangeError naming the rule and the dates."""
+    """A period counted past 9999-12-31 is a DateRangeError naming the rule and the dates.
+
+    安岳第二十二条第二款第二项: a notice column updated at least every 6 months. The run
+    after the update of 9999-12-20 is measured by moving 9999-12-20 six months on, past the
+    last date Python can count to.
+    """
     facts = {
-        "period": {"start": "9999-12-01", "end": "9999-12-31"},
-        "accounts": [{"id": "a", "opened_on": "9999-12-01", "posts": [{"date": "9999-12-30"}]}],
+        "period": {"start": "9999-07-01", "end": "9999-12-31"},
+        "website": {"columns": [{"name": "通知公告", "kind": "notice", "updates": ["9999-12-20"]}]},
     }
     with pytest.raises(govrules.DateRangeError) as caught:
         govrules.evaluate(facts, "anyue", "9999-12-31")
     message = str(caught.value)
-    assert "rule 'new_media_interval'" in message
-    assert "counts from 9999-12-01 and 9999-12-31" in message
+    assert "rule 'notice_policy_column_interval'" in message
+    assert "counts from 9999-07-01 and 9999-12-31" in message
     assert "failed" not in message
+
+
+def test_runs_in_days_are_measured_up_to_9999_12_31() -> None:
+    """A run measured in days needs no date past its own end, even in December 9999.
+
+    安岳第二十二条第二款第六项 (more than 14 days without an update): one post on
+    9999-12-30 leaves 9999-12-01 to 9999-12-29 without one, 29 days: a violation.
+    """
+    facts = {
+        "period": {"start": "9999-12-01", "end": "9999-12-31"},
+        "accounts": [{"id": "a", "opened_on": "9999-12-01", "posts": [{"date": "9999-12-30"}]}],
+    }
+    decision = govrules.evaluate(facts, "anyue", "9999-12-31")
+    (verdict,) = [v for v in decision.verdicts if v.obligation == "new_media_interval"]
+    assert verdict.outcome is govrules.Outcome.VIOLATION
+    assert "9999-12-01至9999-12-29（29天）" in verdict.explanation
 
 
 def _depth() -> int:

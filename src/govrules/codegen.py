@@ -556,12 +556,34 @@ class Generator:
         if op in ("in", "not in"):
             self.line(f"{out} = {left} {op} {right}")
         elif op in ("+", "-"):
-            self.line(f"{out} = _arith(cal, {left}, {right}, {1 if op == '+' else -1})")
+            sign = 1 if op == "+" else -1
+            days = self.days_constant(e.right, scope)
+            if days is not None:
+                # A date moved by a constant number of calendar days, as shift() moves it.
+                step = self.const(dt.timedelta(days=days))
+                with self.block(f"if type({left}) is _date:"):
+                    self.line(f"{out} = {left} {op} {step}")
+                with self.block("else:"):
+                    self.line(f"{out} = _arith(cal, {left}, {right}, {sign})")
+            else:
+                self.line(f"{out} = _arith(cal, {left}, {right}, {sign})")
         elif op in _COMPARE:
             self.line(f"{out} = {left} {op} {right}")
         else:
             raise Unsupported(op)
         return out
+
+    def days_constant(self, e: n.Expr, scope: _Scope) -> int | None:
+        """Return the days of ``e`` when it is a constant duration in calendar days."""
+        if isinstance(e, n.Quantity):
+            value: Any = literal_value(e)
+        elif isinstance(e, n.Name) and e.name not in scope.names and e.name in scope.params:
+            value = scope.params[e.name]
+        else:
+            return None
+        if isinstance(value, Duration) and value.unit == "days":
+            return value.amount
+        return None
 
     def where(self, e: n.Binary, scope: _Scope) -> str:
         """Filter a list. An item whose condition is unknown would make a partly known

@@ -38,6 +38,7 @@ from govrules.verdicts import (
     Step,
     Verdict,
     compact,
+    decided,
 )
 
 
@@ -629,13 +630,13 @@ def decision(
 ) -> Decision:
     """Return the Decision of a run: its verdicts, what the rule set does not adopt, the
     given facts no rule reads, and the calendar years found missing."""
-    return Decision(
+    return decided(
         ruleset.id,
         on,
         tuple(verdicts),
-        not_adopted=_not_adopted(library, ruleset),
-        unused_facts=unused_facts(given, reads(library, ruleset)),
-        calendar_gaps=tuple(sorted(gaps)),
+        _not_adopted(library, ruleset),
+        unused_facts(given, reads(library, ruleset)),
+        tuple(sorted(gaps)) if gaps else (),
     )
 
 

@@ -58,6 +58,12 @@ class Library:
 
     def ruleset(self, ruleset_id: str) -> RuleSet:
         """Return the resolved rule set, raising if the folder has errors or lacks the id."""
+        if type(ruleset_id) is str:
+            # Resolved before, hence after the folder's errors were checked: every
+            # evaluation asks, and the checks below cost as much as judging a small rule.
+            found = self._resolved.get(ruleset_id)
+            if found is not None:
+                return found
         self.raise_errors()
         if not isinstance(ruleset_id, str):
             raise UnknownRuleSetError(

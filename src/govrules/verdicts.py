@@ -333,12 +333,12 @@ class Decision:
     @property
     def violations(self) -> tuple[Verdict, ...]:
         """Return the verdicts whose outcome is a violation."""
-        return tuple(v for v in self.verdicts if v.outcome is Outcome.VIOLATION)
+        return tuple([v for v in self.verdicts if v.outcome is Outcome.VIOLATION])
 
     @property
     def pending(self) -> tuple[Verdict, ...]:
         """Return the duties whose deadline has not yet passed and that are not shown as done."""
-        return tuple(v for v in self.verdicts if v.outcome is Outcome.PENDING)
+        return tuple([v for v in self.verdicts if v.outcome is Outcome.PENDING])
 
     def for_subject(self, subject: str) -> tuple[Verdict, ...]:
         """Return the verdicts about one subject, e.g. ``accounts[0].events[0]``."""
@@ -354,3 +354,30 @@ class Decision:
             "unused_facts": list(self.unused_facts),
             "calendar_gaps": list(self.calendar_gaps),
         }
+
+
+_DECISION_SLOTS = tuple(Decision.__dict__[f.name].__set__ for f in attrs.fields(Decision))
+
+
+def decided(
+    jurisdiction: str,
+    on: dt.date,
+    verdicts: tuple[Verdict, ...],
+    not_adopted: tuple[NotAdopted, ...],
+    unused_facts: tuple[str, ...],
+    calendar_gaps: tuple[int, ...],
+) -> Decision:
+    """Return ``Decision(...)`` of these fields, built through its slots.
+
+    The engine makes one Decision per evaluation, with values of the right types already:
+    attrs' frozen ``__init__`` would cost as much as judging a small rule.
+    """
+    made = _NEW(Decision)
+    put_jurisdiction, put_on, put_verdicts, put_not_adopted, put_unused, put_gaps = _DECISION_SLOTS
+    put_jurisdiction(made, jurisdiction)
+    put_on(made, on)
+    put_verdicts(made, verdicts)
+    put_not_adopted(made, not_adopted)
+    put_unused(made, unused_facts)
+    put_gaps(made, calendar_gaps)
+    return made
