@@ -7,6 +7,7 @@ import contextlib
 import datetime as dt
 import enum
 import operator
+import re
 import subprocess
 import sys
 from collections import OrderedDict
@@ -673,3 +674,80 @@ def test_unused_facts_of_shipped_rule_sets_follow_their_definition(ruleset: str)
     }
     expected = reference(value, read)
     assert unused_facts(value, read) == unused_facts(value, read) == expected
+
+
+# --- validation noting unused facts --------------------------------------------------------
+
+
+def _noting(read: frozenset[Pattern]) -> Callable[[Any, list[str]], Any]:
+    tree, _ = reads._tree(read)
+    made = factcode.noting_validator(tree, LABELS)
+    assert made is not None
+    return made
+
+
+def _checked_and_unused(value: Any, read: frozenset[Pattern]) -> Any:
+    try:
+        checked, unused = reads.checked_noting_unused(value, read)
+    except FactsError as error:
+        return (FactsError, str(error))
+    return structure(checked.data), unused
+
+
+@settings(max_examples=80, deadline=None)
+@given(VALID, read_paths())
+def test_validating_valid_facts_notes_the_facts_no_read_path_reaches(
+    value: dict[str, Any], read: frozenset[Pattern]
+) -> None:
+    """One pass gives the validator's facts and the unused facts by their definition."""
+    out: list[str] = []
+    data = _noting(read)(value, out)
+    assert structure(data) == structure(generic(value).data)
+    assert tuple(out) == reference(value, read)
+
+
+@settings(max_examples=80, deadline=None)
+@given(mutated(), read_paths())
+def test_validating_and_noting_agrees_with_validate_then_unused_facts_on_any_facts(
+    value: Any, read: frozenset[Pattern]
+) -> None:
+    """Odd and invalid facts: the same facts, the same error, the same unused facts, whether
+    the one pass takes them or hands them to the generic code."""
+    try:
+        checked = generic(value)
+    except FactsError as error:
+        expected: Any = (FactsError, str(error))
+    else:
+        expected = (structure(checked.data), _generic_unused(value, read))
+    # The first call per reads validates and walks generically; later ones take one pass.
+    for _ in range(3):
+        assert _checked_and_unused(value, read) == expected
+
+
+def test_a_list_read_only_as_a_whole_leaves_its_items_facts_unused() -> None:
+    """A rule set that counts an account's posts (``count(account.posts)``) and reads its id
+    does not read the posts' dates: they are given and unused, by every walk."""
+    read = frozenset({("accounts",), ("accounts", "posts"), ("accounts", "id")})
+    given_ = {"accounts": [{"id": "a", "posts": [{"date": "2024-01-01"}]}]}
+    expected = ("accounts[0].posts[0].date",)
+    assert reference(given_, read) == expected
+    assert _generic_unused(given_, read) == expected
+    assert unused_facts(given_, read) == unused_facts(given_, read) == expected
+    out: list[str] = []
+    _noting(read)(given_, out)
+    assert tuple(out) == expected
+
+
+def test_the_noting_validator_source_holds_no_text_of_the_facts_or_the_policies() -> None:
+    """Its texts are vocabulary words and the punctuation of a path; a policy's read paths
+    choose which of them appear, never add one."""
+    read = frozenset({("accounts",), ("accounts", MARKER), ("accounts", "posts", "date")})
+    tree, _ = reads._tree(read)
+    made = factcode.noting_validator(tree, LABELS)
+    assert made is not None
+    words = _vocabulary_words(SCHEMA) | {"-", ""}
+    strings = set(_code_strings(made.__code__))
+    assert MARKER not in "".join(strings)
+    # Paths are spelt in pieces such as "].posts[": vocabulary words between [ ] and .
+    pieces = {piece for text in strings for piece in re.split(r"[\[\].]", text)}
+    assert pieces <= words, pieces - words

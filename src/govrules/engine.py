@@ -23,6 +23,7 @@ from govrules.evaluate import (
     as_date,
     compile_ruleset,
     not_adopted,
+    reads,
     rejudge,
     run,
     with_folder_years,
@@ -30,6 +31,7 @@ from govrules.evaluate import (
 from govrules.facts import validate
 from govrules.library import Library
 from govrules.library import load as load_library
+from govrules.reads import checked_noting_unused
 from govrules.verdicts import (
     LATER,
     CompactVerdict,
@@ -65,8 +67,8 @@ class Engine:
         """Decide the facts under ``jurisdiction`` on ``on`` (default today)."""
         day = dt.date.today() if on is None else as_date(on, "on")
         ruleset = self.library.ruleset(jurisdiction)
-        checked = validate(facts)
-        return run(self.library, ruleset, checked.data, day, self.calendar, given=checked.given)
+        checked, unused = checked_noting_unused(facts, reads(self.library, ruleset))
+        return run(self.library, ruleset, checked.data, day, self.calendar, checked.given, unused)
 
     def evaluate_many(
         self,

@@ -24,10 +24,10 @@ from govrules.errors import (
     shown,
 )
 from govrules.explain import show
-from govrules.facts import GLOBAL_ROOTS, SUBJECTS, extreme_dates, validate
+from govrules.facts import GLOBAL_ROOTS, SUBJECTS, extreme_dates
 from govrules.layers import Measure, Obligation, RuleSet, Version
 from govrules.library import Library, load
-from govrules.reads import fact_reads, unused_facts
+from govrules.reads import checked_noting_unused, fact_reads, unused_facts
 from govrules.texts import Document
 from govrules.values import Missing
 from govrules.verdicts import (
@@ -552,8 +552,8 @@ def evaluate(
             "for a year file pass WorkdayCalendar.default().with_year_file(path)"
         )
     cal = with_folder_years(calendar, library)
-    checked = validate(facts)
-    return run(library, ruleset, checked.data, day, cal, given=checked.given)
+    checked, unused = checked_noting_unused(facts, reads(library, ruleset))
+    return run(library, ruleset, checked.data, day, cal, checked.given, unused)
 
 
 def run(
@@ -563,11 +563,12 @@ def run(
     on: dt.date,
     cal: WorkdayCalendar,
     given: Mapping[str, Any] | None = None,
+    unused: tuple[str, ...] | None = None,
 ) -> Decision:
     """Evaluate validated facts against a resolved rule set.
 
     ``given`` are the facts as the caller gave them, before validation filled in defaults:
-    ``Decision.unused_facts`` speaks of those.
+    ``Decision.unused_facts`` speaks of those (``unused``, when noted while validating).
     """
     code = library.cache.get(("plan", ruleset.id))
     if code is None:
@@ -575,9 +576,9 @@ def run(
             # A one-off evaluation (the command line) does not pay for generating code;
             # the second run of a rule set generates it for every run after.
             library.cache[("ran", ruleset.id)] = True
-            return run_closures(library, ruleset, data, on, cal, given)
+            return run_closures(library, ruleset, data, on, cal, given, unused)
         code = _fast().plan(library, ruleset)
-    decision: Decision = _fast().run(library, ruleset, data, on, cal, given, code)
+    decision: Decision = _fast().run(library, ruleset, data, on, cal, given, code, unused)
     return decision
 
 
@@ -595,6 +596,7 @@ def run_closures(
     on: dt.date,
     cal: WorkdayCalendar,
     given: Mapping[str, Any] | None = None,
+    unused: tuple[str, ...] | None = None,
 ) -> Decision:
     """Evaluate validated facts with the closures alone (what ``run`` does the first time)."""
     base = _base_env(data, on, cal)
@@ -617,7 +619,7 @@ def run_closures(
             subjects[cob.subject] = listed
         for subject, shared in subjects[cob.subject]:
             verdicts.append(guarded(cob, shared.copy(), subject, on, top, gaps, data))
-    return decision(library, ruleset, on, verdicts, data if given is None else given, gaps)
+    return decision(library, ruleset, on, verdicts, data if given is None else given, gaps, unused)
 
 
 def decision(
@@ -627,15 +629,17 @@ def decision(
     verdicts: list[Verdict],
     given: Mapping[str, Any],
     gaps: set[int],
+    unused: tuple[str, ...] | None = None,
 ) -> Decision:
     """Return the Decision of a run: its verdicts, what the rule set does not adopt, the
-    given facts no rule reads, and the calendar years found missing."""
+    given facts no rule reads (``unused``, if noted already), and the calendar years found
+    missing."""
     return decided(
         ruleset.id,
         on,
         tuple(verdicts),
         _not_adopted(library, ruleset),
-        unused_facts(given, reads(library, ruleset)),
+        unused_facts(given, reads(library, ruleset)) if unused is None else unused,
         tuple(sorted(gaps)) if gaps else (),
     )
 

@@ -18,13 +18,15 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import linecache
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from govrules.facts import SCHEMA, Fallback, Field, Validator, field_at
 
 __all__ = [
     "Walker",
+    "noting_validator",
     "unused_source",
     "unused_walker",
     "validator",
@@ -88,6 +90,19 @@ def _run(source: str, name: str, namespace: dict[str, Any], *, quoted: bool) -> 
 # --- validation -------------------------------------------------------------------------
 
 
+class _Where:
+    """A place in the read tree while writing the validator that notes unread facts."""
+
+    __slots__ = ("labels", "node", "path")
+
+    def __init__(self, node: Tree, path: str, labels: frozenset[str]) -> None:
+        self.node = node  # the read tree below this place
+        # The data path, as the body of an f-string: accounts[{i0}].events[{i2}]. Its
+        # pieces are names of the vocabulary (checked plain) and index variables.
+        self.path = path
+        self.labels = labels
+
+
 def _scalar(out: _Source, field: Field, kind: str, var: str, level: int) -> None:
     """Write the check of one scalar in ``var``, converting it in place."""
     if kind == "str":
@@ -127,12 +142,17 @@ def _scalar(out: _Source, field: Field, kind: str, var: str, level: int) -> None
         raise AssertionError(kind)
 
 
-def _value(out: _Source, field: Field, level: int, namespace: dict[str, Any]) -> None:
-    """Write the check of ``field``'s value in ``v{level}``, normalising it in place."""
+def _value(
+    out: _Source, field: Field, level: int, namespace: dict[str, Any], where: _Where | None = None
+) -> None:
+    """Write the check of ``field``'s value in ``v{level}``, normalising it in place.
+
+    ``where``: the value's place in the read tree, when its unread facts are to be noted.
+    """
     v = f"v{level}"
     if field.kind == "object":
         out.add(f"d{level + 1} = {v}")
-        _object(out, field, level + 1, namespace)
+        _object(out, field, level + 1, namespace, where)
         out.add(f"{v} = o{level + 1}")
         return
     if field.kind != "list":
@@ -145,19 +165,29 @@ def _value(out: _Source, field: Field, level: int, namespace: dict[str, Any]) ->
     with out.block(f"if not {v}:"):
         out.add(f"{v} = ()")
     with out.block("else:"):
-        _items(out, field, level, namespace)
+        _items(out, field, level, namespace, where)
 
 
-def _items(out: _Source, field: Field, level: int, namespace: dict[str, Any]) -> None:
+def _items(
+    out: _Source, field: Field, level: int, namespace: dict[str, Any], where: _Where | None
+) -> None:
     """Write the check of the items of the non-empty list in ``v{level}``, into a tuple."""
     v, w = f"v{level}", f"w{level}"
     item = f"d{level + 1}" if field.fields else f"e{level}"
+    # An item's unread facts are spelt with its index: counted only where they may be.
+    index = f"i{level}" if where is not None and field.fields else None
+    if index is not None:
+        out.add(f"{index} = -1")
     # A loop that appends, with each item's checks written inside it, is cheaper than a
     # comprehension or map() over a function for the short lists facts mostly hold.
     out.add(f"{w} = []")
     with out.block(f"for {item} in {v}:"):
         if field.fields:
-            _object(out, field, level + 1, namespace)
+            inner = None
+            if where is not None and index is not None:
+                out.add(f"{index} += 1")
+                inner = _Where(where.node, f"{where.path}[{{{index}}}]", where.labels)
+            _object(out, field, level + 1, namespace, inner)
             out.add(f"{w}.append(o{level + 1})")
         else:
             _scalar(out, field, field.item or "str", item, level)
@@ -176,31 +206,66 @@ def _items(out: _Source, field: Field, level: int, namespace: dict[str, Any]) ->
     out.add(f"{v} = tuple({w})")
 
 
-def _groups(fields: tuple[Field, ...]) -> list[list[Field]]:
-    """Return ``fields`` in groups checked alike (all bools, one enum…), largest first."""
+def _groups(fields: tuple[Field, ...], where: _Where | None, level: int) -> list[list[Field]]:
+    """Return ``fields`` in groups checked alike (all bools, one enum…), largest first.
+
+    Noting unread facts, a scalar read and one not read are not alike.
+    """
     groups: dict[object, list[Field]] = {}
     for f in fields:
-        alike = f if f.kind in ("object", "list", "enum") else f.kind
+        alike: object = f if f.kind in ("object", "list", "enum") else f.kind
+        if where is not None and alike is not f:
+            alike = (alike, _reported(f, where, level))
         groups.setdefault(alike, []).append(f)
     return sorted(groups.values(), key=len, reverse=True)
 
 
 def _search(
-    out: _Source, groups: list[list[Field]], lo: int, hi: int, level: int, ns: dict[str, Any]
+    out: _Source,
+    groups: list[list[Field]],
+    lo: int,
+    hi: int,
+    level: int,
+    ns: dict[str, Any],
+    where: _Where | None,
 ) -> None:
     """Write a binary search on the group number ``c{level}`` over ``groups[lo:hi]``."""
     if hi - lo == 1:
-        _value(out, groups[lo][0], level, ns)
+        _key(out, groups[lo][0], level, ns, where)
         return
     mid = (lo + hi) // 2
     test = f"c{level} == {lo}" if mid - lo == 1 else f"c{level} < {mid}"
     with out.block(f"if {test}:"):
-        _search(out, groups, lo, mid, level, ns)
+        _search(out, groups, lo, mid, level, ns, where)
     with out.block("else:"):
-        _search(out, groups, mid, hi, level, ns)
+        _search(out, groups, mid, hi, level, ns, where)
 
 
-def _object(out: _Source, field: Field, level: int, namespace: dict[str, Any]) -> None:
+def _reported(field: Field, where: _Where, level: int) -> bool:
+    """Return whether a given ``field`` here is an unused fact, as reads.unused_facts says:
+    no rule reads it, and it is not a label (id, name) below the top."""
+    return field.name not in where.node and not (field.name in where.labels and level > 0)
+
+
+def _key(out: _Source, field: Field, level: int, ns: dict[str, Any], where: _Where | None) -> None:
+    """Write the check of the value of key ``k{level}`` (``field``), noting it if unread."""
+    inner = None
+    if where is not None:
+        below = where.node.get(field.name)
+        if below is None:
+            if _reported(field, where, level):
+                # The key as given (a plain str, checked): the generic walk spells it so.
+                spelt = f"{where.path}.{{k{level}}}" if where.path else f"{{k{level}}}"
+                out.add(f'out.append(f"{spelt}")')
+        else:
+            name = f"{where.path}.{field.name}" if where.path else field.name
+            inner = _Where(below, name, where.labels)
+    _value(out, field, level, ns, inner)
+
+
+def _object(
+    out: _Source, field: Field, level: int, namespace: dict[str, Any], where: _Where | None = None
+) -> None:
     """Write the check of the object in ``d{level}``, its normalised dict left in ``o{level}``."""
     d, o, k, v = f"d{level}", f"o{level}", f"k{level}", f"v{level}"
     with out.block(f"if type({d}) is not dict:"):
@@ -218,20 +283,20 @@ def _object(out: _Source, field: Field, level: int, namespace: dict[str, Any]) -
         if chain:
             for n, sub in enumerate(field.fields):
                 with out.block(f"{'elif' if n else 'if'} {k} == {sub.name!r}:"):
-                    _value(out, sub, level, namespace)
+                    _key(out, sub, level, namespace, where)
                     if sub.name in ends:
                         out.add(f"{ends[sub.name]} = {v}")
             with out.block("else:"):
                 out.add("raise Fallback")
         else:
             # One lookup and three or four comparisons, whichever of 35 facts the key is.
-            groups = _groups(field.fields)
+            groups = _groups(field.fields, where, level)
             codes = f"codes{len(namespace)}"
             namespace[codes] = {f.name: n for n, group in enumerate(groups) for f in group}
             out.add(f"c{level} = {codes}.get({k}, -1)")
             with out.block(f"if c{level} < 0:"):
                 out.add("raise Fallback")
-            _search(out, groups, 0, len(groups), level, namespace)
+            _search(out, groups, 0, len(groups), level, namespace, where)
         out.add(f"{o}[{k}] = {v}")
     for required in field._required:
         with out.block(f"if {required!r} not in {o}:"):
@@ -284,6 +349,45 @@ def validator() -> Validator:
     )
     run = _run(source, "validator", namespace, quoted=True)
     return run["validate"]  # type: ignore[no-any-return]
+
+
+def noting_validator(
+    tree: Tree, labels: frozenset[str]
+) -> Callable[[dict[str, Any], list[str]], dict[str, Any]] | None:
+    """Return the fast validator that also notes the unused facts of one read tree.
+
+    ``validate(facts, out)`` returns what ``validator()`` returns, or raises Fallback where
+    it does; on success ``out`` holds what ``reads.unused_facts(facts, reads)`` returns for
+    the tree, in the same order. The walk's shortcut for items whose keys are all read
+    (reads._tree's ``flats``) is not needed: such keys hold no facts of their own, so none
+    lies below them to be noted. None if a vocabulary name could not be spelt in an f-string.
+    """
+    if not all(_PLAIN_NAME.fullmatch(f.name) for f in _all_fields(SCHEMA)):
+        return None
+    namespace: dict[str, Any] = {}
+    out = _Source()
+    with out.block("def validate(d0, out):"):
+        _object(out, SCHEMA, 0, namespace, _Where(tree, "", labels))
+        out.add("return o0")
+    namespace.update(
+        Fallback=Fallback,
+        date=_dt.date,
+        fromisoformat=_dt.date.fromisoformat,
+        DATES=_DATES,
+        DATES_KEPT=_DATES_KEPT,
+    )
+    # Not quoted: linecache would keep the source of every one ever made, one per rule set.
+    run = _run(out.text(), "validator noting unused facts", namespace, quoted=False)
+    return run["validate"]  # type: ignore[no-any-return]
+
+
+_PLAIN_NAME = re.compile(r"[a-z_][a-z0-9_]*")
+
+
+def _all_fields(field: Field) -> Iterator[Field]:
+    for sub in field.fields:
+        yield sub
+        yield from _all_fields(sub)
 
 
 # --- unused facts -----------------------------------------------------------------------

@@ -270,8 +270,11 @@ def run(
     cal: WorkdayCalendar,
     given: Mapping[str, Any] | None,
     code: Plan,
+    unused: tuple[str, ...] | None = None,
 ) -> Decision:
     """Evaluate validated facts: generated code first, the closures where it gives up."""
     context = _Context(data, on, cal, ruleset.measure)
     verdicts = code.judge_all(data, on, cal, context, context.fallback)
-    return decision(library, ruleset, on, verdicts, data if given is None else given, context.gaps)
+    return decision(
+        library, ruleset, on, verdicts, data if given is None else given, context.gaps, unused
+    )

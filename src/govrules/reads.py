@@ -8,15 +8,26 @@ facts. The paths a rule set reads are found once from its rules, without evaluat
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from govrules import nodes as n
-from govrules.facts import GLOBAL_ROOTS, LABELS, SUBJECTS
+from govrules.facts import (
+    GLOBAL_ROOTS,
+    LABELS,
+    SUBJECTS,
+    Facts,
+    Fallback,
+    checked_facts,
+    field_at,
+    validate,
+)
 from govrules.layers import RuleSet
 
 if TYPE_CHECKING:
     from govrules.factcode import Walker
+
+Noting = Callable[[dict[str, Any], list[str]], dict[str, Any]]
 
 Pattern = tuple[str, ...]  # a fact path without list indexes: ("accounts", "events", "date")
 
@@ -125,6 +136,30 @@ def unused_facts(data: Mapping[str, Any], reads: frozenset[Pattern]) -> tuple[st
     return tuple(out)
 
 
+def checked_noting_unused(
+    facts: Mapping[str, Any], reads: frozenset[Pattern]
+) -> tuple[Facts, tuple[str, ...]]:
+    """Return ``validate(facts)`` and the unused facts of ``reads`` among those given.
+
+    For facts in a plain dict this is one pass, by a validator written for these reads
+    (govrules.factcode.noting_validator); anything it does not handle is validated and
+    walked by the generic code.
+    """
+    if type(facts) is dict:
+        noting = _noting.get(reads) or _noting_validator(reads)
+        if noting is not None:
+            out: list[str] = []
+            try:
+                data = noting(facts, out)
+            except Fallback:
+                pass
+            else:
+                return checked_facts(data, facts), tuple(out)
+    checked = validate(facts)
+    given = checked.given
+    return checked, unused_facts(checked.data if given is None else given, reads)
+
+
 # The walk govrules.factcode writes for a rule set's reads, made the second time those reads
 # are asked about (the first, a one-off command's only one, takes the generic walk), and
 # kept by the reads: a plain dict is cheaper to consult than an lru_cache.
@@ -149,6 +184,29 @@ def _walker(reads: frozenset[Pattern]) -> Walker | None:
     return walk
 
 
+# Validators noting unused facts, made and kept as the walks are; None: the generic ones.
+_noting: dict[frozenset[Pattern], Noting | None] = {}
+_noting_asked: set[frozenset[Pattern]] = set()
+
+
+def _noting_validator(reads: frozenset[Pattern]) -> Noting | None:
+    if reads in _noting:
+        return None  # made before: this rule set's reads are walked generically
+    if reads not in _noting_asked:
+        if len(_noting_asked) >= _KEPT:
+            _noting_asked.clear()
+        _noting_asked.add(reads)
+        return None
+    from govrules.factcode import noting_validator
+
+    tree, _ = _tree(reads)
+    made = noting_validator(tree, LABELS)
+    if len(_noting) >= _KEPT:
+        _noting.clear()
+    _noting[reads] = made
+    return made
+
+
 _Tree = dict[str, "_Tree"]
 
 
@@ -156,9 +214,11 @@ _Tree = dict[str, "_Tree"]
 def _tree(reads: frozenset[Pattern]) -> tuple[_Tree, dict[int, frozenset[str]]]:
     """Return the read paths as a tree of keys, built once per rule set.
 
-    With it, by the id of each node whose keys are all leaves (the facts of a post), those
-    keys: an item holding no other key is wholly read and need not be walked. The ids stay
-    valid as long as the tree they index, which is cached with them.
+    With it, by the id of each node whose keys are all leaves that hold no facts of their
+    own (the facts of a post), those keys: an item holding no other key is wholly read and
+    need not be walked. A leaf that holds facts (``account.posts`` read only as a whole) is
+    no such key: the facts below it are given and not read. The ids stay valid as long as
+    the tree they index, which is cached with them.
     """
     root: _Tree = {}
     for path in reads:
@@ -166,13 +226,19 @@ def _tree(reads: frozenset[Pattern]) -> tuple[_Tree, dict[int, frozenset[str]]]:
         for key in path:
             node = node.setdefault(key, {})
     flats: dict[int, frozenset[str]] = {}
-    todo = [root]
+    todo: list[tuple[_Tree, Pattern]] = [(root, ())]
     while todo:
-        node = todo.pop()
-        if node and all(not below for below in node.values()):
+        node, at = todo.pop()
+        if node and all(not below and _bare((*at, key)) for key, below in node.items()):
             flats[id(node)] = frozenset(node)
-        todo.extend(node.values())
+        todo.extend((below, (*at, key)) for key, below in node.items())
     return root, flats
+
+
+def _bare(pattern: Pattern) -> bool:
+    """Return whether the fact at ``pattern`` holds no facts of its own (in the vocabulary)."""
+    found = field_at(pattern)
+    return found is None or not found.fields
 
 
 def _visit(
