@@ -155,6 +155,38 @@ def _not(a: Any) -> bool:
     raise Slow
 
 
+# Subjects' paths as the closures spell them, made once: a run lists every account and
+# event, and joining the pieces costs more than judging a small rule.
+_SPELT = 256
+_ACCOUNT_PATHS = tuple(f"accounts[{i}]" for i in range(_SPELT))
+_EVENT_PIECES = tuple(f".events[{j}]" for j in range(_SPELT))
+
+
+def _accounts(get: Callable[..., Any]) -> list[tuple[str, Any, tuple[str], tuple[Any]]]:
+    """Return each account with its path, its paths as a subject and its items bound."""
+    accounts = get("accounts") or ()
+    if len(accounts) > _SPELT:
+        paths = [f"accounts[{i}]" for i in range(len(accounts))]
+    else:
+        paths = _ACCOUNT_PATHS  # type: ignore[assignment]
+    return [(s, a, (s,), (a,)) for s, a in zip(paths, accounts)]
+
+
+def _events(
+    accounts: list[tuple[str, Any, tuple[str], tuple[Any]]],
+) -> list[tuple[str, Any, Any, tuple[str, str], tuple[Any, Any]]]:
+    """Return each event of each account, as ``_accounts`` returns the accounts."""
+    out = []
+    for sa, a, _, _ in accounts:
+        events = a.get("events") if type(a) is dict else None
+        if events:
+            pieces = _EVENT_PIECES if len(events) <= _SPELT else None
+            for j, e in enumerate(events):
+                s = sa + (pieces[j] if pieces is not None else f".events[{j}]")
+                out.append((s, a, e, (sa, s), (a, e)))
+    return out
+
+
 RUNTIME: dict[str, Any] = {
     "_A": ABSENT,
     "_K": UNK,
@@ -167,6 +199,8 @@ RUNTIME: dict[str, Any] = {
     "_or": _or,
     "_not": _not,
     "_date": dt.date,
+    "_accounts": _accounts,
+    "_events": _events,
     "__builtins__": {
         "tuple": tuple,
         "len": len,
@@ -178,6 +212,9 @@ RUNTIME: dict[str, Any] = {
         "None": None,
         "sorted": sorted,
         "Exception": Exception,
+        "KeyError": KeyError,
+        "TypeError": TypeError,
+        "IndexError": IndexError,
     },
 }
 
@@ -366,6 +403,13 @@ class Generator:
         with self.block(f"if type({value}) is dict:"):
             self.line(f"{out} = {value}.get({k}, _A)")
             self.line(f"if {out} is _A: raise _U")
+        # A short list's projection, as _project makes it when every item has the key; a
+        # long one is kept for the run by _getc, and any other case is _getc's to decide.
+        with self.block(f"elif type({value}) is tuple and len({value}) <= 8:"):
+            with self.block("try:"):
+                self.line(f"{out} = tuple([_x[{k}] for _x in {value}])")
+            with self.block("except (KeyError, TypeError, IndexError):"):
+                self.line(f"{out} = _getc({value}, {k}, _st)")
         with self.block("else:"):
             self.line(f"{out} = _getc({value}, {k}, _st)")
         return out
@@ -795,9 +839,8 @@ class Generator:
                 body()
             # Unpack only the facts' roots the function reads.
             used = [i for i in range(len(GLOBAL_ROOTS)) if _reads(self.lines, f"_g{i}")]
-            if used:
-                targets = "".join(f"_g{i}, " for i in range(max(used) + 1))
-                self.lines.insert(unpack, f"    {targets}*_ = _g")
+            for i in reversed(used):
+                self.lines.insert(unpack, f"    _g{i} = _g[{i}]")
         except Unsupported as err:
             self.unsupported.append(str(err))
             return None
@@ -976,19 +1019,9 @@ def driver(obligations: Sequence[Any], helpers: Mapping[str, Any]) -> tuple[Func
         gen.line("_out = []")
         gen.line("_ap = _out.append")
         if kinds & {"account", "event"}:
-            gen.line(f"_la = _get({gen.const('accounts')}) or ()")
-            gen.line(
-                f"_LA = [({gen.const('accounts')} + '[' + str(_i) + ']', _a) "
-                "for _i, _a in enumerate(_la)]"
-            )
+            gen.line("_LA = _accounts(_get)")
         if "event" in kinds:
-            gen.line("_LE = []")
-            with gen.block("for _s, _a in _LA:"):
-                gen.line(f"_es = _a.get({gen.const('events')}) if type(_a) is dict else None")
-                with gen.block("if _es:"):
-                    gen.line(f"_base = _s + {gen.const('.events')}")
-                    with gen.block("for _j, _e in enumerate(_es):"):
-                        gen.line("_LE.append((_base + '[' + str(_j) + ']', _a, _e, _s))")
+            gen.line("_LE = _events(_LA)")
         others = sorted(kinds - {"account", "event"})
         for kind in others:
             gen.line(f"_L_{kinds_index(kind)} = _lst({gen.const(kind)}, data)")
@@ -1028,20 +1061,19 @@ def obligation(gen: Generator, oc: Any) -> None:
     n_binds = len(oc.binds)
     oc_c = gen.const(oc)
     versions_c = gen.const(oc.versions)
+    # The lists hold each subject's path, its items and their paths, made once per run.
     if kind == "account":
-        loop, binds, subject, paths = "for _s, _b0 in _LA:", "_b0", "_s", "(_s,)"
+        loop, binds, subject, bound = "for _s, _b0, _p, _bd in _LA:", "_b0", "_s", "_bd"
     elif kind == "event":
-        loop, binds, subject, paths = "for _s, _b0, _b1, _sa in _LE:", "_b0, _b1", "_s", "(_sa, _s)"
+        loop, binds, subject, bound = "for _s, _b0, _b1, _p, _bd in _LE:", "_b0, _b1", "_s", "_bd"
     else:
         loop = f"for _s, _bs, _p in _L_{kinds_index(kind)}:"
-        binds, subject, paths = "*_bs", "_s", "_p"
-    bound = f"({binds},)" if n_binds == 1 else (f"({binds})" if n_binds else "()")
-    if kind not in ("account", "event"):
-        bound = "_bs"
+        binds, subject, bound = "*_bs", "_s", "_bs"
+    if n_binds != (1 if kind == "account" else 2 if kind == "event" else n_binds):
+        raise AssertionError(f"{kind} rules bind {n_binds} items")  # pragma: no cover
     if not oc.dated:
         gen.line(f"_k = _von({versions_c}, on)")
     with gen.block(loop):
-        gen.line(f"_p = {paths}")
         gen.line("_pr = {}" if oc.records else "_pr = _N")
         with gen.block("try:"):
             if oc.dated:
