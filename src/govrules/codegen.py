@@ -169,7 +169,7 @@ def _accounts(get: Callable[..., Any]) -> list[tuple[str, Any, tuple[str], tuple
         paths = [f"accounts[{i}]" for i in range(len(accounts))]
     else:
         paths = _ACCOUNT_PATHS  # type: ignore[assignment]
-    return [(s, a, (s,), (a,)) for s, a in zip(paths, accounts)]
+    return [(s, a, (s,), (a,)) for s, a in zip(paths, accounts, strict=False)]
 
 
 def _events(
@@ -1033,9 +1033,10 @@ def driver(obligations: Sequence[Any], helpers: Mapping[str, Any]) -> tuple[Func
     with gen.block("def _run(data, on, cal, _ctx, _fb):"):
         body()
     namespace = gen.namespace()
+    namespace["_CV"], namespace["_sc"], namespace["_sx"] = helpers["compact"]
+    namespace["_new"] = object.__new__
     for name, key in (
         ("_lst", "listing"),
-        ("_mk", "compact"),
         ("_O", "outcomes"),
         ("_C", "claims"),
         ("_von", "version_on"),
@@ -1104,7 +1105,11 @@ def obligation(gen: Generator, oc: Any) -> None:
             if labels
             else "()"
         )
+        # verdicts.compact(fields, _ctx), written out: a call costs as much as its work.
+        gen.line("_v = _new(_CV)")
         gen.line(
-            f"_ap(_mk((_row[1], {subject}, _O[_r[0]], _row[2], _row[3], _row[4], _w, _r[1], "
-            f"{presumed}, {unclaimed}, _M[_r[0]], {oc_c}, {bound}, _p), _ctx))"
+            f"_sc(_v, (_row[1], {subject}, _O[_r[0]], _row[2], _row[3], _row[4], _w, _r[1], "
+            f"{presumed}, {unclaimed}, _M[_r[0]], {oc_c}, {bound}, _p))"
         )
+        gen.line("_sx(_v, _ctx)")
+        gen.line("_ap(_v)")

@@ -22,16 +22,14 @@ from govrules.errors import GovrulesError, contained
 from govrules.evaluate import (
     as_date,
     compile_ruleset,
+    decide,
     not_adopted,
-    reads,
     rejudge,
-    run,
     with_folder_years,
 )
 from govrules.facts import validate
 from govrules.library import Library
 from govrules.library import load as load_library
-from govrules.reads import checked_noting_unused
 from govrules.verdicts import (
     LATER,
     CompactVerdict,
@@ -65,10 +63,8 @@ class Engine:
         self, facts: Mapping[str, Any], jurisdiction: str, on: dt.date | str | None = None
     ) -> Decision:
         """Decide the facts under ``jurisdiction`` on ``on`` (default today)."""
-        day = dt.date.today() if on is None else as_date(on, "on")
-        ruleset = self.library.ruleset(jurisdiction)
-        checked, unused = checked_noting_unused(facts, reads(self.library, ruleset))
-        return run(self.library, ruleset, checked.data, day, self.calendar, checked.given, unused)
+        day = on if type(on) is dt.date else dt.date.today() if on is None else as_date(on, "on")
+        return decide(self.library, self.library.ruleset(jurisdiction), facts, day, self.calendar)
 
     def evaluate_many(
         self,

@@ -552,8 +552,17 @@ def evaluate(
             "for a year file pass WorkdayCalendar.default().with_year_file(path)"
         )
     cal = with_folder_years(calendar, library)
-    checked, unused = checked_noting_unused(facts, reads(library, ruleset))
-    return run(library, ruleset, checked.data, day, cal, checked.given, unused)
+    return decide(library, ruleset, facts, day, cal)
+
+
+def decide(
+    library: Library, ruleset: RuleSet, facts: Mapping[str, Any], on: dt.date, cal: WorkdayCalendar
+) -> Decision:
+    """Validate the facts and evaluate them: what every evaluation does once loaded."""
+    code = library.cache.get(("plan", ruleset.id))
+    read = reads(library, ruleset) if code is None else code.reads  # type: ignore[attr-defined]
+    checked, unused = checked_noting_unused(facts, read)
+    return run(library, ruleset, checked.data, on, cal, checked.given, unused, code)
 
 
 def run(
@@ -564,13 +573,16 @@ def run(
     cal: WorkdayCalendar,
     given: Mapping[str, Any] | None = None,
     unused: tuple[str, ...] | None = None,
+    code: Any = None,
 ) -> Decision:
     """Evaluate validated facts against a resolved rule set.
 
     ``given`` are the facts as the caller gave them, before validation filled in defaults:
     ``Decision.unused_facts`` speaks of those (``unused``, when noted while validating).
+    ``code``: the rule set's fast.Plan, if looked up already.
     """
-    code = library.cache.get(("plan", ruleset.id))
+    if code is None:
+        code = library.cache.get(("plan", ruleset.id))
     if code is None:
         if not library.cache.get(("ran", ruleset.id)):
             # A one-off evaluation (the command line) does not pay for generating code;
@@ -630,16 +642,20 @@ def decision(
     given: Mapping[str, Any],
     gaps: set[int],
     unused: tuple[str, ...] | None = None,
+    known: tuple[frozenset[tuple[str, ...]], tuple[NotAdopted, ...]] | None = None,
 ) -> Decision:
     """Return the Decision of a run: its verdicts, what the rule set does not adopt, the
     given facts no rule reads (``unused``, if noted already), and the calendar years found
-    missing."""
+    missing. ``known``: the rule set's ``reads`` and ``_not_adopted``, if looked up already.
+    """
+    if known is None:
+        known = (reads(library, ruleset), _not_adopted(library, ruleset))
     return decided(
         ruleset.id,
         on,
         tuple(verdicts),
-        _not_adopted(library, ruleset),
-        unused_facts(given, reads(library, ruleset)) if unused is None else unused,
+        known[1],
+        unused_facts(given, known[0]) if unused is None else unused,
         tuple(sorted(gaps)) if gaps else (),
     )
 

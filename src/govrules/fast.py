@@ -25,16 +25,26 @@ from govrules.codegen import Function
 from govrules.compiler import literal_value
 from govrules.evaluate import (
     CompiledObligation,
+    _not_adopted,
     _subjects,
     compile_ruleset,
     decision,
     guarded,
+    reads,
     subject_env,
 )
 from govrules.facts import SUBJECTS
 from govrules.layers import RuleSet
 from govrules.library import Library
-from govrules.verdicts import LATER, Decision, JudgedAgain, Outcome, Verdict, compact
+from govrules.verdicts import (
+    COMPACT_PARTS,
+    LATER,
+    Decision,
+    JudgedAgain,
+    NotAdopted,
+    Outcome,
+    Verdict,
+)
 
 # The outcomes generated code returns, by their code: 4 and 5 leave the missing facts to
 # be named by the closures when read (verdicts.LATER).
@@ -110,6 +120,9 @@ class Plan:
     source: str = attrs.field(repr=False)  # the generated module, for review and tests
     # Judges every (rule, subject): (data, on, cal, context, fallback) -> verdicts.
     judge_all: Function = attrs.field(repr=False)
+    # What every Decision of the rule set repeats, worked out with the code.
+    reads: frozenset[tuple[str, ...]] = attrs.field(repr=False, default=frozenset())
+    not_adopted: tuple[NotAdopted, ...] = attrs.field(repr=False, default=())
 
 
 def plan(library: Library, ruleset: RuleSet) -> Plan:
@@ -164,7 +177,7 @@ def _generate(library: Library, ruleset: RuleSet) -> Plan:
         obligations,
         {
             "listing": _listing,
-            "compact": compact,
+            "compact": COMPACT_PARTS,
             "outcomes": _OUTCOMES,
             "claims": _CLAIMS,
             "version_on": _version_on,
@@ -177,6 +190,8 @@ def _generate(library: Library, ruleset: RuleSet) -> Plan:
         tuple(gen.unsupported),
         gen.module_source() + "\n" + driver_source,
         judge_all,
+        reads(library, ruleset),
+        _not_adopted(library, ruleset),
     )
 
 
@@ -275,6 +290,6 @@ def run(
     """Evaluate validated facts: generated code first, the closures where it gives up."""
     context = _Context(data, on, cal, ruleset.measure)
     verdicts = code.judge_all(data, on, cal, context, context.fallback)
-    return decision(
-        library, ruleset, on, verdicts, data if given is None else given, context.gaps, unused
-    )
+    given = data if given is None else given
+    known = (code.reads, code.not_adopted)
+    return decision(library, ruleset, on, verdicts, given, context.gaps, unused, known)

@@ -128,20 +128,22 @@ def _gaps(
     """
     if end < start:
         return ()
-    inside = sorted({d for d in dates if start <= d <= end})
     runs: list[Run] = []
     cursor = start
     if interval.unit == "days":
         # The same test in whole days, without moving a date for every run: a run of
         # ``interval.amount`` days or more exceeds the interval.
         need = interval.amount
-        for d in inside:
+        for d in sorted(set(dates)):
+            if d < start or d > end:
+                continue
             if d > cursor and (d - cursor).days >= need:
                 runs.append(Run(cursor, d - ONE_DAY))
             cursor = d + ONE_DAY
         if end >= cursor and (end - cursor).days + 1 >= need:
             runs.append(Run(cursor, end))
         return tuple(runs)
+    inside = sorted({d for d in dates if start <= d <= end})
     for d in [*inside, end + ONE_DAY]:
         if d > cursor:
             first, last = cursor, d - ONE_DAY

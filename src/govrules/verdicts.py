@@ -305,6 +305,8 @@ def compact(fields: tuple[Any, ...], context: Any) -> CompactVerdict:
 _NEW = object.__new__
 _SET_C = CompactVerdict.__dict__["_c"].__set__
 _SET_CTX = CompactVerdict.__dict__["_ctx"].__set__
+# What ``compact`` does, in parts, for generated code to do in place of calling it.
+COMPACT_PARTS = (CompactVerdict, _SET_C, _SET_CTX)
 
 
 @attrs.frozen
