@@ -164,12 +164,12 @@ _EVENT_PIECES = tuple(f".events[{j}]" for j in range(_SPELT))
 
 def _accounts(get: Callable[..., Any]) -> list[tuple[str, Any, tuple[str], tuple[Any]]]:
     """Return each account with its path, its paths as a subject and its items bound."""
-    accounts = get("accounts") or ()
-    if len(accounts) > _SPELT:
-        paths = [f"accounts[{i}]" for i in range(len(accounts))]
-    else:
-        paths = _ACCOUNT_PATHS  # type: ignore[assignment]
-    return [(s, a, (s,), (a,)) for s, a in zip(paths, accounts, strict=False)]
+    # A plain loop: for the one or two accounts of most units, cheaper than a comprehension.
+    out = []
+    for i, a in enumerate(get("accounts") or ()):
+        s = _ACCOUNT_PATHS[i] if i < _SPELT else f"accounts[{i}]"
+        out.append((s, a, (s,), (a,)))
+    return out
 
 
 def _events(
@@ -180,9 +180,8 @@ def _events(
     for sa, a, _, _ in accounts:
         events = a.get("events") if type(a) is dict else None
         if events:
-            pieces = _EVENT_PIECES if len(events) <= _SPELT else None
             for j, e in enumerate(events):
-                s = sa + (pieces[j] if pieces is not None else f".events[{j}]")
+                s = sa + (_EVENT_PIECES[j] if j < _SPELT else f".events[{j}]")
                 out.append((s, a, e, (sa, s), (a, e)))
     return out
 
