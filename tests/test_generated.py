@@ -310,3 +310,19 @@ def test_undetermined_verdicts_name_their_missing_facts_when_read(
     assert late.missing == ("accounts[0].events[0].filed_on",)
     assert pickle.loads(pickle.dumps(late)).missing == late.missing
     _same(closures, generated)
+
+
+def test_subjects_past_the_spelt_paths_are_named_as_the_closures_name_them(
+    library: Any, calendar: Any
+) -> None:
+    """Paths are spelt ahead for 256 accounts and 256 events each; a unit with more gets
+    the same names, accounts[300] and accounts[0].events[300], and the same verdicts."""
+    events = [{"type": "change", "date": "2024-05-01"} for _ in range(301)]
+    accounts = [{"id": f"a{i}", "opened_on": "2024-01-01"} for i in range(301)]
+    accounts[0] = {"id": "a0", "opened_on": "2024-01-01", "events": events}
+    given = {"period": {"start": "2024-01-01", "end": "2024-06-30"}, "accounts": accounts}
+    closures, generated = _both(library, calendar, "yunnan", given, ON)
+    _same(closures, generated)
+    subjects = {v.subject for v in generated.verdicts}
+    assert {"accounts[255]", "accounts[256]", "accounts[300]"} <= subjects
+    assert {"accounts[0].events[255]", "accounts[0].events[300]"} <= subjects

@@ -1001,11 +1001,11 @@ def compile_module(gen: Generator) -> dict[str, Function]:
 def driver(obligations: Sequence[Any], helpers: Mapping[str, Any]) -> tuple[Function, str]:
     """Return one function judging every (rule, subject) of a rule set with generated code.
 
-    ``obligations`` are fast.ObligationCode values. The function takes (data, on, cal, context,
-    fallback) and returns the verdicts in the closures' order: by rule, then by subject. A
-    subject whose function gives up, or whose rule has a governing date outside its one
-    version, goes to ``helpers["fallback"]`` (the closures). Accounts and their events are
-    listed here; other subjects by ``helpers["listing"]``.
+    ``obligations`` are fast.ObligationCode values. The function takes (data, on, cal, context)
+    and returns the verdicts in the closures' order: by rule, then by subject. A subject
+    whose function gives up, or whose rule has a governing date outside its one version,
+    goes to ``context.fallback`` (the closures). Accounts and their events are listed here;
+    other subjects by ``helpers["listing"]``.
     """
     gen = Generator({})
     roots = ", ".join(f"_get({gen.const(root)}, _A)" for root in GLOBAL_ROOTS)
@@ -1029,7 +1029,7 @@ def driver(obligations: Sequence[Any], helpers: Mapping[str, Any]) -> tuple[Func
         gen.line("return _out")
 
     gen.lines, gen.depth = [], 0
-    with gen.block("def _run(data, on, cal, _ctx, _fb):"):
+    with gen.block("def _run(data, on, cal, _ctx):"):
         body()
     namespace = gen.namespace()
     namespace["_CV"], namespace["_sc"], namespace["_sx"] = helpers["compact"]
@@ -1095,7 +1095,7 @@ def obligation(gen: Generator, oc: Any) -> None:
             with gen.block("else:"):
                 gen.line("raise _S")  # not yet in force: the closures word it
         with gen.block("except Exception:"):
-            gen.line(f"_ap(_fb({oc_c}, {subject}, {bound}, _p))")
+            gen.line(f"_ap(_ctx.fallback({oc_c}, {subject}, {bound}, _p))")
             gen.line("continue")
         presumed = "tuple(sorted(_pr)) if _pr and _r[0] != 2 else ()" if oc.records else "()"
         labels = any(vc.unclaimed for vc in oc.versions)

@@ -6,7 +6,7 @@ import datetime as dt
 import functools
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
 import attrs
@@ -640,7 +640,7 @@ def decision(
     on: dt.date,
     verdicts: list[Verdict],
     given: Mapping[str, Any],
-    gaps: set[int],
+    gaps: Collection[int],
     unused: tuple[str, ...] | None = None,
     known: tuple[frozenset[tuple[str, ...]], tuple[NotAdopted, ...]] | None = None,
 ) -> Decision:

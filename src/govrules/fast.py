@@ -118,7 +118,7 @@ class Plan:
     obligations: tuple[ObligationCode, ...]
     unsupported: tuple[str, ...]
     source: str = attrs.field(repr=False)  # the generated module, for review and tests
-    # Judges every (rule, subject): (data, on, cal, context, fallback) -> verdicts.
+    # Judges every (rule, subject): (data, on, cal, context) -> verdicts.
     judge_all: Function = attrs.field(repr=False)
     # What every Decision of the rule set repeats, worked out with the code.
     reads: frozenset[tuple[str, ...]] = attrs.field(repr=False, default=frozenset())
@@ -199,6 +199,9 @@ def _params(version: Any) -> dict[str, Any]:
     return {k: literal_value(v) for k, v in version.param_map().items()}
 
 
+_NO_GAPS: frozenset[int] = frozenset()
+
+
 class _Context(JudgedAgain):
     """A run's facts and date: what judging a subject with the closures needs.
 
@@ -213,7 +216,9 @@ class _Context(JudgedAgain):
     def __init__(self, data: Mapping[str, Any], on: dt.date, cal: WorkdayCalendar, top: Any):
         self.data, self.on, self.cal, self.top = data, on, cal, top
         self.envs: dict[str, Any] | None = None
-        self.gaps: set[int] = set()  # calendar years found missing while judging
+        # Calendar years found missing while judging: a set of its own once the closures
+        # judge a subject (most runs never do).
+        self.gaps: set[int] | frozenset[int] = _NO_GAPS
         self.last: tuple[Any, Verdict] | None = None  # the verdict judged last, and its twin
 
     def env(self, oc: ObligationCode, subject: str, binds: tuple[Any, ...], paths: Any) -> Any:
@@ -232,7 +237,10 @@ class _Context(JudgedAgain):
         self, oc: ObligationCode, subject: str, binds: tuple[Any, ...], paths: Any
     ) -> Verdict:
         env = self.env(oc, subject, binds, paths)
-        return guarded(oc.compiled, env, subject, self.on, self.top, self.gaps, self.data)
+        gaps = self.gaps
+        if type(gaps) is not set:
+            gaps = self.gaps = set()
+        return guarded(oc.compiled, env, subject, self.on, self.top, gaps, self.data)
 
     def judged(self, verdict: Any) -> Verdict:
         # A verdict read in full asks for its words, trace and missing facts: judge it once.
@@ -289,7 +297,7 @@ def run(
 ) -> Decision:
     """Evaluate validated facts: generated code first, the closures where it gives up."""
     context = _Context(data, on, cal, ruleset.measure)
-    verdicts = code.judge_all(data, on, cal, context, context.fallback)
+    verdicts = code.judge_all(data, on, cal, context)
     given = data if given is None else given
     known = (code.reads, code.not_adopted)
     return decision(library, ruleset, on, verdicts, given, context.gaps, unused, known)
