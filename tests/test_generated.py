@@ -54,6 +54,10 @@ def _same(closures: govrules.Decision, generated: govrules.Decision) -> None:
     for a, b in zip(closures.verdicts, generated.verdicts, strict=True):
         assert a.to_dict() == b.to_dict(), (a.rule, a.subject)
     assert closures.to_dict() == generated.to_dict()
+    # The violations the driver lists as it judges are the verdicts' own, in their order.
+    listed = [v for v in generated.verdicts if v.outcome is govrules.Outcome.VIOLATION]
+    assert [id(v) for v in generated.violations] == [id(v) for v in listed]
+    assert generated.violations == closures.violations
 
 
 def test_every_shipped_rule_version_is_generated(library: Any) -> None:

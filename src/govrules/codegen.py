@@ -39,6 +39,7 @@ from govrules.compiler import (
 from govrules.facts import GLOBAL_ROOTS
 from govrules.functions import FUNCTIONS, shift
 from govrules.values import Duration
+from govrules.verdicts import Outcome
 
 
 class Slow(Exception):
@@ -1017,6 +1018,10 @@ def driver(obligations: Sequence[Any], helpers: Mapping[str, Any]) -> tuple[Func
         gen.line("_st = {}")
         gen.line("_out = []")
         gen.line("_ap = _out.append")
+        # The violations too, as they are judged: Decision.violations is what most callers
+        # read first, and here each verdict's outcome is known without asking it.
+        gen.line("_vio = []")
+        gen.line("_vl = _vio.append")
         if kinds & {"account", "event"}:
             gen.line("_LA = _accounts(_get)")
         if "event" in kinds:
@@ -1024,15 +1029,17 @@ def driver(obligations: Sequence[Any], helpers: Mapping[str, Any]) -> tuple[Func
         others = sorted(kinds - {"account", "event"})
         for kind in others:
             gen.line(f"_L_{kinds_index(kind)} = _lst({gen.const(kind)}, data)")
+        violation = helpers["outcomes"].index(Outcome.VIOLATION)
         for oc in obligations:
-            obligation(gen, oc)
-        gen.line("return _out")
+            obligation(gen, oc, violation)
+        gen.line("return _out, _vio")
 
     gen.lines, gen.depth = [], 0
     with gen.block("def _run(data, on, cal, _ctx):"):
         body()
     namespace = gen.namespace()
     namespace["_CV"], namespace["_sc"], namespace["_sx"] = helpers["compact"]
+    namespace["_VIOLATION"] = Outcome.VIOLATION
     namespace["_new"] = object.__new__
     for name, key in (
         ("_lst", "listing"),
@@ -1055,8 +1062,9 @@ def kinds_index(kind: str) -> int:
     return _KINDS.setdefault(kind, len(_KINDS))
 
 
-def obligation(gen: Generator, oc: Any) -> None:
-    """Write the loop judging one obligation for every subject of its kind."""
+def obligation(gen: Generator, oc: Any, violation: int) -> None:
+    """Write the loop judging one obligation for every subject of its kind; ``violation`` is
+    the code of that outcome in the generated functions' results."""
     kind = oc.compiled.subject
     n_binds = len(oc.binds)
     oc_c = gen.const(oc)
@@ -1095,7 +1103,9 @@ def obligation(gen: Generator, oc: Any) -> None:
             with gen.block("else:"):
                 gen.line("raise _S")  # not yet in force: the closures word it
         with gen.block("except Exception:"):
-            gen.line(f"_ap(_ctx.fallback({oc_c}, {subject}, {bound}, _p))")
+            gen.line(f"_fv = _ctx.fallback({oc_c}, {subject}, {bound}, _p)")
+            gen.line("_ap(_fv)")
+            gen.line("if _fv.outcome is _VIOLATION: _vl(_fv)")
             gen.line("continue")
         presumed = "tuple(sorted(_pr)) if _pr and _r[0] != 2 else ()" if oc.records else "()"
         labels = any(vc.unclaimed for vc in oc.versions)
@@ -1112,3 +1122,4 @@ def obligation(gen: Generator, oc: Any) -> None:
         )
         gen.line("_sx(_v, _ctx)")
         gen.line("_ap(_v)")
+        gen.line(f"if _r[0] == {violation}: _vl(_v)")

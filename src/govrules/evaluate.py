@@ -643,10 +643,12 @@ def decision(
     gaps: Collection[int],
     unused: tuple[str, ...] | None = None,
     known: tuple[frozenset[tuple[str, ...]], tuple[NotAdopted, ...]] | None = None,
+    violations: tuple[Verdict, ...] | None = None,
 ) -> Decision:
     """Return the Decision of a run: its verdicts, what the rule set does not adopt, the
     given facts no rule reads (``unused``, if noted already), and the calendar years found
-    missing. ``known``: the rule set's ``reads`` and ``_not_adopted``, if looked up already.
+    missing. ``known``: the rule set's ``reads`` and ``_not_adopted``, if looked up already;
+    ``violations``: those of the verdicts, if listed while judging.
     """
     if known is None:
         known = (reads(library, ruleset), _not_adopted(library, ruleset))
@@ -657,6 +659,7 @@ def decision(
         known[1],
         unused_facts(given, known[0]) if unused is None else unused,
         tuple(sorted(gaps)) if gaps else (),
+        violations,
     )
 
 

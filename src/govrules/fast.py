@@ -118,7 +118,7 @@ class Plan:
     obligations: tuple[ObligationCode, ...]
     unsupported: tuple[str, ...]
     source: str = attrs.field(repr=False)  # the generated module, for review and tests
-    # Judges every (rule, subject): (data, on, cal, context) -> verdicts.
+    # Judges every (rule, subject): (data, on, cal, context) -> (verdicts, violations).
     judge_all: Function = attrs.field(repr=False)
     # What every Decision of the rule set repeats, worked out with the code.
     reads: frozenset[tuple[str, ...]] = attrs.field(repr=False, default=frozenset())
@@ -297,7 +297,9 @@ def run(
 ) -> Decision:
     """Evaluate validated facts: generated code first, the closures where it gives up."""
     context = _Context(data, on, cal, ruleset.measure)
-    verdicts = code.judge_all(data, on, cal, context)
+    verdicts, violations = code.judge_all(data, on, cal, context)
     given = data if given is None else given
     known = (code.reads, code.not_adopted)
-    return decision(library, ruleset, on, verdicts, given, context.gaps, unused, known)
+    return decision(
+        library, ruleset, on, verdicts, given, context.gaps, unused, known, tuple(violations)
+    )

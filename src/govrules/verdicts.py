@@ -331,11 +331,19 @@ class Decision:
     not_adopted: tuple[NotAdopted, ...] = ()
     unused_facts: tuple[str, ...] = ()  # given facts that no rule in force reads
     calendar_gaps: tuple[int, ...] = ()  # years the working-day calendar lacked
+    # The violations, when whoever made the verdicts listed them already, else on first read.
+    _violations: tuple[Verdict, ...] | None = attrs.field(
+        default=None, init=False, eq=False, repr=False
+    )
 
     @property
     def violations(self) -> tuple[Verdict, ...]:
         """Return the verdicts whose outcome is a violation."""
-        return tuple([v for v in self.verdicts if v.outcome is Outcome.VIOLATION])
+        found = self._violations
+        if found is None:
+            found = tuple([v for v in self.verdicts if v.outcome is Outcome.VIOLATION])
+            _SET_VIOLATIONS(self, found)
+        return found
 
     @property
     def pending(self) -> tuple[Verdict, ...]:
@@ -359,6 +367,7 @@ class Decision:
 
 
 _DECISION_SLOTS = tuple(Decision.__dict__[f.name].__set__ for f in attrs.fields(Decision))
+_SET_VIOLATIONS = Decision.__dict__["_violations"].__set__
 
 
 def decided(
@@ -368,18 +377,29 @@ def decided(
     not_adopted: tuple[NotAdopted, ...],
     unused_facts: tuple[str, ...],
     calendar_gaps: tuple[int, ...],
+    violations: tuple[Verdict, ...] | None = None,
 ) -> Decision:
     """Return ``Decision(...)`` of these fields, built through its slots.
 
     The engine makes one Decision per evaluation, with values of the right types already:
-    attrs' frozen ``__init__`` would cost as much as judging a small rule.
+    attrs' frozen ``__init__`` would cost as much as judging a small rule. ``violations``:
+    those of ``verdicts``, in order, if the caller listed them while judging.
     """
     made = _NEW(Decision)
-    put_jurisdiction, put_on, put_verdicts, put_not_adopted, put_unused, put_gaps = _DECISION_SLOTS
+    (
+        put_jurisdiction,
+        put_on,
+        put_verdicts,
+        put_not_adopted,
+        put_unused,
+        put_gaps,
+        put_violations,
+    ) = _DECISION_SLOTS
     put_jurisdiction(made, jurisdiction)
     put_on(made, on)
     put_verdicts(made, verdicts)
     put_not_adopted(made, not_adopted)
     put_unused(made, unused_facts)
     put_gaps(made, calendar_gaps)
+    put_violations(made, violations)
     return made
