@@ -688,10 +688,10 @@ def _noting(read: frozenset[Pattern]) -> Callable[[Any, list[str]], Any]:
 
 def _checked_and_unused(value: Any, read: frozenset[Pattern]) -> Any:
     try:
-        checked, unused = reads.checked_noting_unused(value, read)
+        data, _, unused = reads.checked_noting_unused(value, read)
     except FactsError as error:
         return (FactsError, str(error))
-    return structure(checked.data), unused
+    return structure(data), unused
 
 
 @settings(max_examples=80, deadline=None)

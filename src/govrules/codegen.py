@@ -173,18 +173,24 @@ def _accounts(get: Callable[..., Any]) -> list[tuple[str, Any, tuple[str], tuple
     return out
 
 
-def _events(
-    accounts: list[tuple[str, Any, tuple[str], tuple[Any]]],
-) -> list[tuple[str, Any, Any, tuple[str, str], tuple[Any, Any]]]:
-    """Return each event of each account, as ``_accounts`` returns the accounts."""
-    out = []
-    for sa, a, _, _ in accounts:
-        events = a.get("events") if type(a) is dict else None
-        if events:
-            for j, e in enumerate(events):
+def _accounts_events(
+    get: Callable[..., Any],
+) -> tuple[
+    list[tuple[str, Any, tuple[str], tuple[Any]]],
+    list[tuple[str, Any, Any, tuple[str, str], tuple[Any, Any]]],
+]:
+    """Return ``_accounts`` and each event of each account, listed alike."""
+    accounts = []
+    events = []
+    for i, a in enumerate(get("accounts") or ()):
+        sa = _ACCOUNT_PATHS[i] if i < _SPELT else f"accounts[{i}]"
+        accounts.append((sa, a, (sa,), (a,)))
+        listed = a.get("events") if type(a) is dict else None
+        if listed:
+            for j, e in enumerate(listed):
                 s = sa + (_EVENT_PIECES[j] if j < _SPELT else f".events[{j}]")
-                out.append((s, a, e, (sa, s), (a, e)))
-    return out
+                events.append((s, a, e, (sa, s), (a, e)))
+    return accounts, events
 
 
 RUNTIME: dict[str, Any] = {
@@ -200,7 +206,7 @@ RUNTIME: dict[str, Any] = {
     "_not": _not,
     "_date": dt.date,
     "_accounts": _accounts,
-    "_events": _events,
+    "_accounts_events": _accounts_events,
     "__builtins__": {
         "tuple": tuple,
         "len": len,
@@ -1022,10 +1028,10 @@ def driver(obligations: Sequence[Any], helpers: Mapping[str, Any]) -> tuple[Func
         # read first, and here each verdict's outcome is known without asking it.
         gen.line("_vio = []")
         gen.line("_vl = _vio.append")
-        if kinds & {"account", "event"}:
-            gen.line("_LA = _accounts(_get)")
         if "event" in kinds:
-            gen.line("_LE = _events(_LA)")
+            gen.line("_LA, _LE = _accounts_events(_get)")
+        elif "account" in kinds:
+            gen.line("_LA = _accounts(_get)")
         others = sorted(kinds - {"account", "event"})
         for kind in others:
             gen.line(f"_L_{kinds_index(kind)} = _lst({gen.const(kind)}, data)")
@@ -1062,6 +1068,17 @@ def kinds_index(kind: str) -> int:
     return _KINDS.setdefault(kind, len(_KINDS))
 
 
+def _version_on(gen: Generator, versions: Sequence[Any], versions_c: str, when: str) -> str:
+    """Return an expression for fast._version_on(versions, when): written out for one
+    version (the most common case), where calling it costs more than the comparison."""
+    if len(versions) != 1:
+        return f"_von({versions_c}, {when})"
+    starts = versions[0].starts
+    if starts is None:
+        return "-1"
+    return f"0 if {gen.const(starts)} <= {when} else -1"
+
+
 def obligation(gen: Generator, oc: Any, violation: int) -> None:
     """Write the loop judging one obligation for every subject of its kind; ``violation`` is
     the code of that outcome in the generated functions' results."""
@@ -1080,7 +1097,7 @@ def obligation(gen: Generator, oc: Any, violation: int) -> None:
     if n_binds != (1 if kind == "account" else 2 if kind == "event" else n_binds):
         raise AssertionError(f"{kind} rules bind {n_binds} items")  # pragma: no cover
     if not oc.dated:
-        gen.line(f"_k = _von({versions_c}, on)")
+        gen.line(f"_k = {_version_on(gen, oc.versions, versions_c, 'on')}")
     with gen.block(loop):
         gen.line("_pr = {}" if oc.records else "_pr = _N")
         with gen.block("try:"):
@@ -1089,7 +1106,7 @@ def obligation(gen: Generator, oc: Any, violation: int) -> None:
                     gen.line("raise _S")
                 gen.line(f"_w = {gen.const(oc.governing)}(_pr, on, cal, _st, _p, _g, {binds})")
                 gen.line("if type(_w) is not _date: raise _S")
-                gen.line(f"_k = _von({versions_c}, _w)")
+                gen.line(f"_k = {_version_on(gen, oc.versions, versions_c, '_w')}")
             else:
                 gen.line("_w = on")
             for k, (vc, row) in enumerate(zip(oc.versions, oc.rows, strict=True)):

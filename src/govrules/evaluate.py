@@ -560,9 +560,13 @@ def decide(
 ) -> Decision:
     """Validate the facts and evaluate them: what every evaluation does once loaded."""
     code = library.cache.get(("plan", ruleset.id))
-    read = reads(library, ruleset) if code is None else code.reads  # type: ignore[attr-defined]
-    checked, unused = checked_noting_unused(facts, read)
-    return run(library, ruleset, checked.data, on, cal, checked.given, unused, code)
+    if code is None:
+        data, given, unused = checked_noting_unused(facts, reads(library, ruleset))
+        return run(library, ruleset, data, on, cal, given, unused)
+    # The rule set's code is generated: its plan has what validation needs too.
+    data, given, unused = checked_noting_unused(facts, code.reads, code.noting)  # type: ignore[attr-defined]
+    decision: Decision = _fast().run(library, ruleset, data, on, cal, given, code, unused)
+    return decision
 
 
 def run(
@@ -573,16 +577,13 @@ def run(
     cal: WorkdayCalendar,
     given: Mapping[str, Any] | None = None,
     unused: tuple[str, ...] | None = None,
-    code: Any = None,
 ) -> Decision:
     """Evaluate validated facts against a resolved rule set.
 
     ``given`` are the facts as the caller gave them, before validation filled in defaults:
     ``Decision.unused_facts`` speaks of those (``unused``, when noted while validating).
-    ``code``: the rule set's fast.Plan, if looked up already.
     """
-    if code is None:
-        code = library.cache.get(("plan", ruleset.id))
+    code = library.cache.get(("plan", ruleset.id))
     if code is None:
         if not library.cache.get(("ran", ruleset.id)):
             # A one-off evaluation (the command line) does not pay for generating code;

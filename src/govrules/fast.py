@@ -36,6 +36,7 @@ from govrules.evaluate import (
 from govrules.facts import SUBJECTS
 from govrules.layers import RuleSet
 from govrules.library import Library
+from govrules.reads import noting_validator
 from govrules.verdicts import (
     COMPACT_PARTS,
     LATER,
@@ -123,6 +124,8 @@ class Plan:
     # What every Decision of the rule set repeats, worked out with the code.
     reads: frozenset[tuple[str, ...]] = attrs.field(repr=False, default=frozenset())
     not_adopted: tuple[NotAdopted, ...] = attrs.field(repr=False, default=())
+    # Validates facts and notes those the rule set does not read (reads.noting_validator).
+    noting: Any = attrs.field(repr=False, default=None)
 
 
 def plan(library: Library, ruleset: RuleSet) -> Plan:
@@ -192,6 +195,7 @@ def _generate(library: Library, ruleset: RuleSet) -> Plan:
         judge_all,
         reads(library, ruleset),
         _not_adopted(library, ruleset),
+        noting_validator(reads(library, ruleset)),
     )
 
 

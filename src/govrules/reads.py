@@ -16,9 +16,7 @@ from govrules.facts import (
     GLOBAL_ROOTS,
     LABELS,
     SUBJECTS,
-    Facts,
     Fallback,
-    checked_facts,
     field_at,
     validate,
 )
@@ -137,16 +135,18 @@ def unused_facts(data: Mapping[str, Any], reads: frozenset[Pattern]) -> tuple[st
 
 
 def checked_noting_unused(
-    facts: Mapping[str, Any], reads: frozenset[Pattern]
-) -> tuple[Facts, tuple[str, ...]]:
-    """Return ``validate(facts)`` and the unused facts of ``reads`` among those given.
+    facts: Mapping[str, Any], reads: frozenset[Pattern], noting: Noting | None = None
+) -> tuple[Mapping[str, Any], Mapping[str, Any], tuple[str, ...]]:
+    """Return what ``validate(facts)`` holds (its data and given facts) and the unused facts
+    of ``reads`` among those given.
 
     For facts in a plain dict this is one pass, by a validator written for these reads
-    (govrules.factcode.noting_validator); anything it does not handle is validated and
-    walked by the generic code.
+    (govrules.factcode.noting_validator; ``noting``, if the caller has it already); anything
+    it does not handle is validated and walked by the generic code.
     """
     if type(facts) is dict:
-        noting = _noting.get(reads) or _noting_validator(reads)
+        if noting is None:
+            noting = _noting.get(reads) or _noting_validator(reads)
         if noting is not None:
             out: list[str] = []
             try:
@@ -154,10 +154,17 @@ def checked_noting_unused(
             except Fallback:
                 pass
             else:
-                return checked_facts(data, facts), tuple(out)
+                return data, facts, tuple(out)
     checked = validate(facts)
-    given = checked.given
-    return checked, unused_facts(checked.data if given is None else given, reads)
+    given = checked.data if checked.given is None else checked.given
+    return checked.data, given, unused_facts(given, reads)
+
+
+def noting_validator(reads: frozenset[Pattern]) -> Noting | None:
+    """Return the validator noting the unused facts of ``reads``, made now if not yet."""
+    if reads not in _noting:
+        _noting_asked.add(reads)  # made now, not on a second ask
+    return _noting.get(reads) or _noting_validator(reads)
 
 
 # The walk govrules.factcode writes for a rule set's reads, made the second time those reads
