@@ -330,3 +330,39 @@ def test_subjects_past_the_spelt_paths_are_named_as_the_closures_name_them(
     subjects = {v.subject for v in generated.verdicts}
     assert {"accounts[255]", "accounts[256]", "accounts[300]"} <= subjects
     assert {"accounts[0].events[255]", "accounts[0].events[300]"} <= subjects
+
+
+@pytest.mark.parametrize("jurisdiction", JURISDICTIONS)
+def test_an_unknown_governing_date_is_judged_by_generated_code_under_every_version(
+    library: Any, calendar: Any, jurisdiction: str
+) -> None:
+    """An account that never says when it was opened leaves rules governed by its opening
+    date without a date: every version may govern, and the verdict is what all agree on
+    (undetermined here, or compliant when every reading is met), as the closures decide,
+    without handing the subject to them."""
+    given = {
+        "accounts": [
+            {
+                "id": "wb",
+                "platform": "weibo",
+                "events": [{"type": "open", "date": "2024-03-05", "filed_on": "2024-03-20"}],
+            }
+        ]
+    }
+    ruleset = library.ruleset(jurisdiction)
+    fell_back: list[str] = []
+    original = fast.guarded
+
+    def spy(cob: Any, *args: Any, **kwargs: Any) -> Any:
+        fell_back.append(cob.obligation.id)
+        return original(cob, *args, **kwargs)
+
+    fast.guarded = spy
+    try:
+        closures, generated = _both(library, calendar, jurisdiction, given, ON)
+    finally:
+        fast.guarded = original
+    _same(closures, generated)
+    undated = [v for v in generated.verdicts if v.governing_date is None]
+    assert undated, "a rule governed by the opening date"
+    assert fell_back == []

@@ -1052,6 +1052,7 @@ def driver(obligations: Sequence[Any], helpers: Mapping[str, Any]) -> tuple[Func
         ("_O", "outcomes"),
         ("_C", "claims"),
         ("_von", "version_on"),
+        ("_und", "undated"),
         ("_N", "nothing"),
         ("_M", "missing"),
     ):
@@ -1079,6 +1080,20 @@ def _version_on(gen: Generator, versions: Sequence[Any], versions_c: str, when: 
     return f"0 if {gen.const(starts)} <= {when} else -1"
 
 
+def _versions(gen: Generator, oc: Any, binds: str) -> None:
+    """Write the call of the version in force (``_k``), or give up if none is generated."""
+    for k, (vc, row) in enumerate(zip(oc.versions, oc.rows, strict=True)):
+        head = "if" if k == 0 else "elif"
+        with gen.block(f"{head} _k == {k}:"):
+            if vc.function is None:
+                gen.line("raise _S")
+                continue
+            gen.line(f"_row = {gen.const(row)}")
+            gen.line(f"_r = {gen.const(vc.function)}(_pr, on, cal, _st, _p, _g, {binds})")
+    with gen.block("else:"):
+        gen.line("raise _S")  # not yet in force: the closures word it
+
+
 def obligation(gen: Generator, oc: Any, violation: int) -> None:
     """Write the loop judging one obligation for every subject of its kind; ``violation`` is
     the code of that outcome in the generated functions' results."""
@@ -1104,21 +1119,26 @@ def obligation(gen: Generator, oc: Any, violation: int) -> None:
             if oc.dated:
                 if oc.governing is None:
                     gen.line("raise _S")
-                gen.line(f"_w = {gen.const(oc.governing)}(_pr, on, cal, _st, _p, _g, {binds})")
-                gen.line("if type(_w) is not _date: raise _S")
-                gen.line(f"_k = {_version_on(gen, oc.versions, versions_c, '_w')}")
+                with gen.block("try:"):
+                    gen.line(f"_w = {gen.const(oc.governing)}(_pr, on, cal, _st, _p, _g, {binds})")
+                with gen.block("except _U:"):
+                    gen.line("_w = _K")
+                with gen.block("if _w is _K:"):
+                    # The governing date is unknown: every version may govern, and the
+                    # verdict is what all their readings agree on (evaluate._undated).
+                    gen.line("_w = None")
+                    functions = gen.const(tuple(vc.function for vc in oc.versions))
+                    gen.line(
+                        f"_row, _r = _und({functions}, {gen.const(oc.rows)}, "
+                        f"(_pr, on, cal, _st, _p, _g, {binds}))"
+                    )
+                with gen.block("else:"):
+                    gen.line("if type(_w) is not _date: raise _S")
+                    gen.line(f"_k = {_version_on(gen, oc.versions, versions_c, '_w')}")
+                    _versions(gen, oc, binds)
             else:
                 gen.line("_w = on")
-            for k, (vc, row) in enumerate(zip(oc.versions, oc.rows, strict=True)):
-                head = "if" if k == 0 else "elif"
-                with gen.block(f"{head} _k == {k}:"):
-                    if vc.function is None:
-                        gen.line("raise _S")
-                        continue
-                    gen.line(f"_row = {gen.const(row)}")
-                    gen.line(f"_r = {gen.const(vc.function)}(_pr, on, cal, _st, _p, _g, {binds})")
-            with gen.block("else:"):
-                gen.line("raise _S")  # not yet in force: the closures word it
+                _versions(gen, oc, binds)
         with gen.block("except Exception:"):
             gen.line(f"_fv = _ctx.fallback({oc_c}, {subject}, {bound}, _p)")
             gen.line("_ap(_fv)")

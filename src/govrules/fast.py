@@ -184,6 +184,7 @@ def _generate(library: Library, ruleset: RuleSet) -> Plan:
             "outcomes": _OUTCOMES,
             "claims": _CLAIMS,
             "version_on": _version_on,
+            "undated": _undated,
             "nothing": _NOTHING,
             "missing": _MISSING,
         },
@@ -197,6 +198,32 @@ def _generate(library: Library, ruleset: RuleSet) -> Plan:
         _not_adopted(library, ruleset),
         noting_validator(reads(library, ruleset)),
     )
+
+
+# What evaluate._undated decides when no version applies, or when the readings disagree
+# (undetermined: its missing facts named when read; no exception listed as unclaimed).
+_UNDATED_NOT_APPLICABLE = (2, None, -1)
+_UNDATED_OPEN = (4, None, 0)
+
+
+def _undated(
+    functions: tuple[Function | None, ...], rows: tuple[tuple[Any, ...], ...], args: tuple[Any, ...]
+) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    """Judge a subject whose governing date is unknown under every version, as
+    evaluate._undated does: return the row and result of the verdict they agree on."""
+    results = []
+    for function in functions:
+        if function is None:
+            raise codegen.Slow
+        results.append(function(*args))
+    outcomes = {_OUTCOMES[r[0]] for r in results}
+    if outcomes == {Outcome.NOT_APPLICABLE}:
+        return rows[-1], _UNDATED_NOT_APPLICABLE
+    if outcomes <= {Outcome.COMPLIANT, Outcome.NOT_APPLICABLE}:
+        # The latest version met is the one shown, with its due date.
+        k = max(i for i, r in enumerate(results) if _OUTCOMES[r[0]] is Outcome.COMPLIANT)
+        return rows[k], (results[k][0], results[k][1], -1)
+    return rows[-1], _UNDATED_OPEN
 
 
 def _params(version: Any) -> dict[str, Any]:
