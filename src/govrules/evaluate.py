@@ -563,9 +563,7 @@ def decide(
     if code is None:
         data, given, unused = checked_noting_unused(facts, reads(library, ruleset))
         return run(library, ruleset, data, on, cal, given, unused)
-    # The rule set's code is generated: its plan has what validation needs too.
-    data, given, unused = checked_noting_unused(facts, code.reads, code.noting)  # type: ignore[attr-defined]
-    decision: Decision = _fast().run(library, ruleset, data, on, cal, given, code, unused)
+    decision: Decision = _fast().decide(ruleset, facts, on, cal, code)
     return decision
 
 

@@ -36,7 +36,7 @@ from govrules.evaluate import (
 from govrules.facts import SUBJECTS
 from govrules.layers import RuleSet
 from govrules.library import Library
-from govrules.reads import noting_validator
+from govrules.reads import checked_noting_unused, noting_validator
 from govrules.verdicts import (
     COMPACT_PARTS,
     LATER,
@@ -45,6 +45,7 @@ from govrules.verdicts import (
     NotAdopted,
     Outcome,
     Verdict,
+    decided,
 )
 
 # The outcomes generated code returns, by their code: 4 and 5 leave the missing facts to
@@ -333,4 +334,24 @@ def run(
     known = (code.reads, code.not_adopted)
     return decision(
         library, ruleset, on, verdicts, given, context.gaps, unused, known, tuple(violations)
+    )
+
+
+def decide(
+    ruleset: RuleSet, facts: Mapping[str, Any], on: dt.date, cal: WorkdayCalendar, code: Plan
+) -> Decision:
+    """Validate facts and evaluate them with the rule set's code: what ``run`` returns for
+    the validated facts, in one call, as every evaluation after the first makes it."""
+    data, _, unused = checked_noting_unused(facts, code.reads, code.noting)
+    context = _Context(data, on, cal, ruleset.measure)
+    verdicts, violations = code.judge_all(data, on, cal, context)
+    gaps = context.gaps
+    return decided(
+        ruleset.id,
+        on,
+        tuple(verdicts),
+        code.not_adopted,
+        unused,
+        tuple(sorted(gaps)) if gaps else (),
+        tuple(violations),
     )
