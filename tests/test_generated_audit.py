@@ -286,13 +286,17 @@ def test_a_batch_in_two_workers_decides_as_the_closures_do(tmp_path: Path) -> No
     engine = govrules.load(folder)
     library = engine.library
     on = dt.date(2025, 6, 1)
-    spread = [d.to_dict() for d in engine.evaluate_many(batch, "t", on, workers=2)]
+    decisions = list(engine.evaluate_many(batch, "t", on, workers=2))
+    spread = [d.to_dict() for d in decisions]
     alone = [
         run_closures(library, library.ruleset("t"), validate(f).data, on, engine.calendar, f)
         for f in batch
     ]
     assert spread == [d.to_dict() for d in alone]
     assert all(d.calendar_gaps == (2027,) for d in alone)
+    # The violations the caller's process lists while rebuilding are the closures' own.
+    assert [d.violations for d in decisions] == [d.violations for d in alone]
+    assert any(d.violations for d in alone)
 
 
 # --- random rules: the differential property over the grammar's constructs ---------------

@@ -39,6 +39,7 @@ from govrules.verdicts import (
     Outcome,
     Verdict,
     compact,
+    decided,
 )
 
 if TYPE_CHECKING:
@@ -165,13 +166,17 @@ class Engine:
                 result.verdicts
             )
         ]
-        return Decision(
+        violation = _CODES[Outcome.VIOLATION]
+        return decided(
             jurisdiction,
             day,
             tuple(verdicts),
-            not_adopted=notes,
-            unused_facts=result.unused_facts,
-            calendar_gaps=result.calendar_gaps,
+            notes,
+            result.unused_facts,
+            result.calendar_gaps,
+            tuple(
+                v for v, sent in zip(verdicts, result.verdicts, strict=True) if sent[2] == violation
+            ),
         )
 
 
