@@ -349,7 +349,6 @@ def test_an_unknown_governing_date_is_judged_by_generated_code_under_every_versi
             }
         ]
     }
-    ruleset = library.ruleset(jurisdiction)
     fell_back: list[str] = []
     original = fast.guarded
 

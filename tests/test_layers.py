@@ -187,3 +187,56 @@ def test_within_layer_cannot_repeal(tmp_path: Path, ladder: Path) -> None:
     assert len(errors) == 1
     assert "cannot lift the obligation 'announcement' (base 第二条)" in errors[0].message
     assert errors[0].path.endswith("town.rules")
+
+
+UNDATED_BASE_TEXT = "测试省管理办法\n第一条 开办账号应经批准。\n第二条 本办法施行。\n"
+UNDATED_WITHIN_TEXT = "测试局管理制度\n第一条 开办账号应经集体决定。\n第二条 本制度施行。\n"
+UNDATED_BASE = """
+ruleset b0 {
+    title "《测试省管理办法》" issuer "测试省" level province jurisdiction "测试省"
+    effective unknown text "texts/b0.txt"
+}
+unchecked 第二条 because "施行日期"
+rule opening {
+    title "开办" subject account cites 第一条
+    governing account.opened_on
+    require account.approved_on <= account.opened_on
+    explain "批准{account.approved_on}，开办{account.opened_on}"
+}
+"""
+UNDATED_WITHIN = """
+ruleset c0 {
+    title "《测试局管理制度》" issuer "测试局" level bureau jurisdiction "测试局"
+    effective unknown text "texts/c0.txt"
+    within b0
+}
+unchecked 第二条 because "施行日期"
+override opening {
+    cites 第一条
+    require account.approved_on <= account.opened_on and account.collective_decision
+}
+"""
+
+
+def test_a_layer_of_unknown_date_within_a_base_of_unknown_date_binds_on_every_date(
+    tmp_path: Path,
+) -> None:
+    """docs/contract.md: a rule set whose text gives no date counts as in force on every
+    date after its base's, and a base of unknown date binds on every date. So the bureau's
+    stricter opening rule (集体决定) governs an account opened on 2024-01-05: without a
+    collective decision it is violated, and the verdict says the dates are unknown."""
+    (tmp_path / "texts").mkdir()
+    (tmp_path / "texts" / "b0.txt").write_text(UNDATED_BASE_TEXT, encoding="utf-8")
+    (tmp_path / "texts" / "c0.txt").write_text(UNDATED_WITHIN_TEXT, encoding="utf-8")
+    (tmp_path / "b0.rules").write_text(UNDATED_BASE, encoding="utf-8")
+    (tmp_path / "c0.rules").write_text(UNDATED_WITHIN, encoding="utf-8")
+    assert [d for d in govrules.check(tmp_path) if d.severity == "error"] == []
+    account = {"id": "a", "opened_on": "2024-01-05", "approved_on": "2024-01-02"}
+    facts = {"accounts": [{**account, "collective_decision": False}]}
+    (verdict,) = govrules.evaluate(facts, "c0", "2024-07-01", policies=tmp_path).verdicts
+    assert (verdict.rule, verdict.outcome) == ("c0.opening", Outcome.VIOLATION)
+    assert "《测试局管理制度》未载明施行日期" in verdict.explanation
+    assert "None" not in verdict.explanation
+    facts = {"accounts": [{**account, "collective_decision": True}]}
+    (verdict,) = govrules.evaluate(facts, "c0", "2024-07-01", policies=tmp_path).verdicts
+    assert (verdict.rule, verdict.outcome) == ("c0.opening", Outcome.COMPLIANT)

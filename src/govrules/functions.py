@@ -12,6 +12,7 @@ from govrules.calendar import WorkdayCalendar
 from govrules.values import Duration, Run
 
 ONE_DAY = dt.timedelta(days=1)
+_DAY = dt.date.fromordinal
 
 
 Sign = int | None  # +1 the result grows with the argument, -1 it shrinks, 0 no effect, None unknown
@@ -131,17 +132,20 @@ def _gaps(
     runs: list[Run] = []
     cursor = start
     if interval.unit == "days":
-        # The same test in whole days, without moving a date for every run: a run of
-        # ``interval.amount`` days or more exceeds the interval.
+        # The same test in whole days, counted on day numbers: a run of ``interval.amount``
+        # days or more exceeds the interval, and no day past the period is ever made (the
+        # day after 9999-12-31 is no date).
         need = interval.amount
-        for d in sorted(set(dates)):
-            if d < start or d > end:
+        low, high = start.toordinal(), end.toordinal()
+        at = low
+        for number in sorted({d.toordinal() for d in dates}):
+            if number < low or number > high:
                 continue
-            if d > cursor and (d - cursor).days >= need:
-                runs.append(Run(cursor, d - ONE_DAY))
-            cursor = d + ONE_DAY
-        if end >= cursor and (end - cursor).days + 1 >= need:
-            runs.append(Run(cursor, end))
+            if number - at >= need and number > at:
+                runs.append(Run(_DAY(at), _DAY(number - 1)))
+            at = number + 1
+        if high - at + 1 >= need and high >= at:
+            runs.append(Run(_DAY(at), end))
         return tuple(runs)
     inside = sorted({d for d in dates if start <= d <= end})
     for d in [*inside, end + ONE_DAY]:

@@ -262,6 +262,17 @@ def resolve(
     return attrs.evolve(ruleset, definitions=defines, presumptions=presumes)
 
 
+def _start(policies: Mapping[str, n.Policy], ruleset_id: str) -> dt.date:
+    """Return the date from which a rule set's own versions apply: its effective date, else
+    its base's, and every date (0001-01-01) for a root whose text gives none."""
+    measure = Measure.of(policies[ruleset_id])
+    if measure.effective is not None:
+        return measure.effective
+    if measure.base is None:
+        return dt.date.min
+    return _start(policies, measure.base)
+
+
 def _resolve(policies: Mapping[str, n.Policy], ruleset_id: str) -> RuleSet:
     policy = policies[ruleset_id]
     measure = Measure.of(policy)
@@ -288,7 +299,9 @@ def _resolve(policies: Mapping[str, n.Policy], ruleset_id: str) -> RuleSet:
     overrides = {r.name: r for r in policy.rules if r.override}
     repeals = {r.name: r for r in policy.repeals}
     mapping = {r.old.article: r.new for r in policy.renumbers}
-    base_start = base.measure.effective
+    # A layer that gives no date applies from its base's (docs/contract.md); a base of
+    # unknown date binds on every date, and so does such a layer within it.
+    base_start = _start(policies, measure.base)
     starts = measure.effective if measure.effective is not None else base_start
     start_known = measure.effective is not None
 

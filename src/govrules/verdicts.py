@@ -321,8 +321,15 @@ class NotAdopted:
         return {"rule": self.rule, "reason": self.reason}
 
 
+class _KeepsViolations:
+    """A slot for the violations of a Decision, listed once: not one of its attrs fields,
+    so that equality, ``attrs.asdict`` and pickling see only the fields."""
+
+    __slots__ = ("_violations",)
+
+
 @attrs.frozen
-class Decision:
+class Decision(_KeepsViolations):
     """Every verdict for one unit's facts under one jurisdiction on one date."""
 
     jurisdiction: str
@@ -331,15 +338,12 @@ class Decision:
     not_adopted: tuple[NotAdopted, ...] = ()
     unused_facts: tuple[str, ...] = ()  # given facts that no rule in force reads
     calendar_gaps: tuple[int, ...] = ()  # years the working-day calendar lacked
-    # The violations, when whoever made the verdicts listed them already, else on first read.
-    _violations: tuple[Verdict, ...] | None = attrs.field(
-        default=None, init=False, eq=False, repr=False
-    )
 
     @property
     def violations(self) -> tuple[Verdict, ...]:
         """Return the verdicts whose outcome is a violation."""
-        found = self._violations
+        # Listed already by whoever made the verdicts (verdicts.decided), else now, once.
+        found: tuple[Verdict, ...] | None = getattr(self, "_violations", None)
         if found is None:
             found = tuple([v for v in self.verdicts if v.outcome is Outcome.VIOLATION])
             _SET_VIOLATIONS(self, found)
@@ -367,7 +371,7 @@ class Decision:
 
 
 _DECISION_SLOTS = tuple(Decision.__dict__[f.name].__set__ for f in attrs.fields(Decision))
-_SET_VIOLATIONS = Decision.__dict__["_violations"].__set__
+_SET_VIOLATIONS = _KeepsViolations.__dict__["_violations"].__set__
 
 
 def decided(
@@ -386,20 +390,13 @@ def decided(
     those of ``verdicts``, in order, if the caller listed them while judging.
     """
     made = _NEW(Decision)
-    (
-        put_jurisdiction,
-        put_on,
-        put_verdicts,
-        put_not_adopted,
-        put_unused,
-        put_gaps,
-        put_violations,
-    ) = _DECISION_SLOTS
+    put_jurisdiction, put_on, put_verdicts, put_not_adopted, put_unused, put_gaps = _DECISION_SLOTS
     put_jurisdiction(made, jurisdiction)
     put_on(made, on)
     put_verdicts(made, verdicts)
     put_not_adopted(made, not_adopted)
     put_unused(made, unused_facts)
     put_gaps(made, calendar_gaps)
-    put_violations(made, violations)
+    if violations is not None:
+        _SET_VIOLATIONS(made, violations)
     return made
