@@ -152,3 +152,19 @@ def test_facts_validated_beforehand_are_evaluated_alike() -> None:
     unused = ("accounts[0].events[0].filed_on", "accounts[0].foreign_hosting", "objections")
     for facts in (given, govrules.facts.validate(given)):
         assert engine.evaluate(facts, "anyue", "2024-11-01").unused_facts == unused
+
+
+def test_an_engine_decides_alike_on_every_call_once_its_code_is_ready() -> None:
+    """The first call judges with closures, the second generates the rule set's code, later
+    ones go straight to it: the same decisions, and bad input is still a clear error."""
+    engine = govrules.load()
+    for call in range(4):
+        for facts, outcome in ((ON_TIME, Outcome.COMPLIANT), (LATE, Outcome.VIOLATION)):
+            decision = engine.evaluate(facts, "yunnan", "2024-11-01")
+            assert _filing(decision) is outcome, call
+            assert decision.to_dict() == govrules.evaluate(facts, "yunnan", "2024-11-01").to_dict()
+    bad = {"accounts": [{"id": "wx", "events": [{"type": "open", "date": "2024-13-01"}]}]}
+    with pytest.raises(govrules.FactsError, match=r"accounts\[0\]\.events\[0\]\.date"):
+        engine.evaluate(bad, "yunnan", "2024-11-01")
+    with pytest.raises(govrules.GovrulesError, match="yunnan"):
+        engine.evaluate(ON_TIME, "yunan", "2024-11-01")

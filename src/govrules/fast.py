@@ -33,7 +33,7 @@ from govrules.evaluate import (
     reads,
     subject_env,
 )
-from govrules.facts import SUBJECTS
+from govrules.facts import SUBJECTS, Fallback
 from govrules.layers import RuleSet
 from govrules.library import Library
 from govrules.reads import checked_noting_unused, noting_validator
@@ -342,7 +342,19 @@ def decide(
 ) -> Decision:
     """Validate facts and evaluate them with the rule set's code: what ``run`` returns for
     the validated facts, in one call, as every evaluation after the first makes it."""
-    data, _, unused = checked_noting_unused(facts, code.reads, code.noting)
+    noting = code.noting
+    data = None
+    if noting is not None and type(facts) is dict:
+        # reads.checked_noting_unused's common case, written out here: one call fewer.
+        out: list[str] = []
+        try:
+            data = noting(facts, out)
+        except Fallback:
+            pass
+        else:
+            unused = tuple(out)
+    if data is None:
+        data, _, unused = checked_noting_unused(facts, code.reads, noting)
     context = _Context(data, on, cal, ruleset.measure)
     verdicts, violations = code.judge_all(data, on, cal, context)
     gaps = context.gaps
