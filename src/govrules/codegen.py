@@ -1147,15 +1147,15 @@ def obligation(gen: Generator, oc: Any, violation: int) -> None:
         presumed = "tuple(sorted(_pr)) if _pr and _r[0] != 2 else ()" if oc.records else "()"
         labels = any(vc.unclaimed for vc in oc.versions)
         unclaimed = (
-            "((_row[5][:_r[2]] if _r[2] >= 0 else _row[5]) if _row[5] and _C[_r[0]] else ())"
+            "((_row[2][:_r[2]] if _r[2] >= 0 else _row[2]) if _row[2] and _C[_r[0]] else ())"
             if labels
             else "()"
         )
         # verdicts.compact(fields, _ctx), written out: a call costs as much as its work.
         gen.line("_v = _new(_CV)")
         gen.line(
-            f"_sc(_v, (_row[1], {subject}, _O[_r[0]], _row[2], _row[3], _row[4], _w, _r[1], "
-            f"{presumed}, {unclaimed}, _M[_r[0]], {oc_c}, {bound}, _p))"
+            f"_sc(_v, (_row[1][_r[0]], {subject}, _w, _r[1], {presumed}, {unclaimed}, "
+            f"{oc_c}, {bound}, _p))"
         )
         gen.line("_sx(_v, _ctx)")
         gen.line("_ap(_v)")

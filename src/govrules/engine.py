@@ -32,6 +32,7 @@ from govrules.library import Library
 from govrules.library import load as load_library
 from govrules.verdicts import (
     LATER,
+    WORDS,
     CompactVerdict,
     Decision,
     JudgedAgain,
@@ -167,15 +168,17 @@ class Engine:
         verdicts = [
             compact(
                 (
-                    rule,
+                    (
+                        rule,
+                        _OUTCOMES[outcome],
+                        *versions[index, rule],
+                        LATER if missing is None else missing,
+                    ),
                     subject,
-                    _OUTCOMES[outcome],
-                    *versions[index, rule],
                     when,
                     due,
                     presumed,
                     unclaimed,
-                    LATER if missing is None else missing,
                     index,
                 ),
                 context,
@@ -230,7 +233,7 @@ class _Rebuilt(JudgedAgain):
         self.data: Mapping[str, Any] | None = None  # the facts validated, on first read
 
     def judged(self, verdict: Any) -> Verdict:
-        key = (verdict._c[11], verdict.subject)
+        key = (verdict._c[WORDS], verdict.subject)
         found = self.seen.get(key)
         if found is None:
             library = self.engine.library
@@ -301,8 +304,8 @@ def _work_span(span: range) -> list[_Compact | _Failure]:
             out.append(_Failure(str(err)))
             continue
         verdicts = tuple(
-            (index[c[4]], c[1], _CODES[c[2]], c[0], c[6], c[7], c[8], c[9], _sent(c[10]))
-            if type(v) is CompactVerdict and (c := v._c)
+            (index[h[3]], c[1], _CODES[h[1]], h[0], c[2], c[3], c[4], c[5], _sent(h[5]))
+            if type(v) is CompactVerdict and (h := (c := v._c)[0])
             else (
                 index[v.obligation],
                 v.subject,

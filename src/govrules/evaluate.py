@@ -31,6 +31,7 @@ from govrules.reads import checked_noting_unused, fact_reads, unused_facts
 from govrules.texts import Document
 from govrules.values import Missing
 from govrules.verdicts import (
+    WORDS,
     Citation,
     Decision,
     NotAdopted,
@@ -424,17 +425,12 @@ def _verdict(
 
     return compact(
         (
-            cv.rule,
+            (cv.rule, outcome, cv.citations, cob.obligation.id, cv.version.measure.id, paths),
             subject,
-            outcome,
-            cv.citations,
-            cob.obligation.id,
-            cv.version.measure.id,
             when,
             due,
             presumed,
             tuple(_except_label(x) for x in finding.unclaimed) if claims else (),
-            paths,
             explain,
             steps,
         ),
@@ -447,11 +443,11 @@ class _WordedLater:
 
     @staticmethod
     def explanation(verdict: Any) -> str:
-        return verdict._c[11]()  # type: ignore[no-any-return]
+        return verdict._c[WORDS]()  # type: ignore[no-any-return]
 
     @staticmethod
     def trace(verdict: Any) -> tuple[Step, ...]:
-        return verdict._c[12]()  # type: ignore[no-any-return]
+        return verdict._c[WORDS + 1]()  # type: ignore[no-any-return]
 
 
 _WORDED_LATER = _WordedLater()

@@ -40,6 +40,7 @@ from govrules.reads import checked_noting_unused, noting_validator
 from govrules.verdicts import (
     COMPACT_PARTS,
     LATER,
+    WORDS,
     Decision,
     JudgedAgain,
     NotAdopted,
@@ -94,18 +95,19 @@ class ObligationCode:
     dated: bool  # whether the rule has a governing date
     versions: tuple[VersionCode, ...]
     records: bool  # whether its functions may record a presumption
-    # Per version, what its verdicts repeat: (function, rule, citations, obligation,
-    # measure, exception labels), read in the loop as one tuple.
+    # Per version, what its verdicts repeat: (function, the verdicts' heads by outcome code
+    # (verdicts.HEAD), exception labels), read in the loop as one tuple.
     rows: tuple[tuple[Any, ...], ...] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
+        obligation = self.compiled.obligation.id
         rows = tuple(
             (
                 vc.function,
-                cv.rule,
-                cv.citations,
-                self.compiled.obligation.id,
-                cv.version.measure.id,
+                tuple(
+                    (cv.rule, outcome, cv.citations, obligation, cv.version.measure.id, missing)
+                    for outcome, missing in zip(_OUTCOMES, _MISSING, strict=True)
+                ),
                 vc.unclaimed,
             )
             for vc, cv in zip(self.versions, self.compiled.versions, strict=True)
@@ -278,7 +280,7 @@ class _Context(JudgedAgain):
         # A verdict read in full asks for its words, trace and missing facts: judge it once.
         if self.last is not None and self.last[0] is verdict:
             return self.last[1]
-        oc, binds, paths = verdict._c[11:]
+        oc, binds, paths = verdict._c[WORDS:]
         env = self.env(oc, verdict.subject, binds, paths)
         found = guarded(oc.compiled, env, verdict.subject, self.on, self.top, set(), self.data)
         self.last = (verdict, found)

@@ -187,24 +187,24 @@ def _rendered(fields: dict[str, Any]) -> LazyVerdict:
     return LazyVerdict(lambda: text, lambda: steps, **fields)
 
 
-# The fields a CompactVerdict keeps in one tuple, in this order; after them come what its
-# context needs to put the verdict into words.
-_COMPACT = (
-    "rule",
-    "subject",
-    "outcome",
-    "citations",
-    "obligation",
-    "measure",
-    "governing_date",
-    "due",
-    "presumed",
-    "unclaimed",
-    "missing",
-)
+# A CompactVerdict keeps its fields in one tuple: first its head, the fields that every
+# verdict of one rule version with one outcome repeats (made once and shared), then its own
+# fields, then what its context needs to put the verdict into words.
+HEAD = ("rule", "outcome", "citations", "obligation", "measure", "missing")
+OWN = ("subject", "governing_date", "due", "presumed", "unclaimed")
+WORDS = 1 + len(OWN)  # where the context's part of the tuple starts
 
 
-def _compact_field(i: int, name: str) -> property:
+def _head_field(i: int, name: str) -> property:
+    def get(self: CompactVerdict) -> Any:
+        return self._c[0][i]
+
+    get.__name__ = name
+    get.__doc__ = f"Return the verdict's {name}."
+    return property(get)
+
+
+def _own_field(i: int, name: str) -> property:
     def get(self: CompactVerdict) -> Any:
         return self._c[i]
 
@@ -229,7 +229,8 @@ class CompactVerdict(Verdict):
         # For attrs.evolve and the like: the fields given, rendered already.
         values = {f.name: f.default for f in attrs.fields(Verdict)}
         values.update(fields)
-        object.__setattr__(self, "_c", tuple(values[name] for name in _COMPACT))
+        head = tuple(values[name] for name in HEAD)
+        object.__setattr__(self, "_c", (head, *(values[name] for name in OWN)))
         object.__setattr__(self, "_ctx", None)
         _EXPLANATION.__set__(self, values["explanation"])
         _TRACE.__set__(self, values["trace"])
@@ -248,8 +249,11 @@ class CompactVerdict(Verdict):
         return (_rendered, (attrs.asdict(self, recurse=False),))
 
 
-for _i, _name in enumerate(_COMPACT):
-    setattr(CompactVerdict, _name, _compact_field(_i, _name))
+for _i, _name in enumerate(HEAD):
+    if _name != "missing":  # a property of its own, below
+        setattr(CompactVerdict, _name, _head_field(_i, _name))
+for _i, _name in enumerate(OWN, start=1):
+    setattr(CompactVerdict, _name, _own_field(_i, _name))
 
 # A field whose value the verdict's context works out when it is first read: the missing
 # facts of an undetermined verdict that generated code decided (only the closures name them).
@@ -258,7 +262,7 @@ _MISSING = Verdict.__dict__["missing"]
 
 
 def _missing(self: CompactVerdict) -> tuple[str, ...]:
-    value = self._c[10]
+    value = self._c[0][5]
     if value is not LATER:
         return value  # type: ignore[no-any-return]
     return _kept(_MISSING, self, lambda: tuple(self._ctx.missing(self)))  # type: ignore[no-any-return]
@@ -295,7 +299,8 @@ class JudgedAgain:
 
 
 def compact(fields: tuple[Any, ...], context: Any) -> CompactVerdict:
-    """Return a CompactVerdict of ``fields`` (in ``_COMPACT``'s order, then the context's)."""
+    """Return a CompactVerdict of ``fields``: its head (``HEAD``'s fields in order), then
+    ``OWN``'s, then the context's."""
     self = _NEW(CompactVerdict)
     _SET_C(self, fields)
     _SET_CTX(self, context)
