@@ -3,6 +3,7 @@
 Run by hand from the repository root (not part of the test suite):
 
     .venv/bin/python benchmarks/bench_accounts.py
+    .venv/bin/python benchmarks/bench_accounts.py --no-gc   # the collector paused while timed
 
 Every account is on one platform, the worst case for Yunnan 第十二条 (one account per
 platform): each account's verdict counts the accounts on its platform. The engine groups
@@ -12,6 +13,7 @@ account stays flat; a per-account scan of all accounts would grow with N.
 
 from __future__ import annotations
 
+import gc
 import platform
 import sys
 import time
@@ -49,9 +51,16 @@ def main() -> None:
 
 
 def _time(data: dict[str, object]) -> float:
-    start = time.perf_counter()
-    govrules.evaluate(data, "yunnan", "2024-11-01")
-    return time.perf_counter() - start
+    paused = "--no-gc" in sys.argv[1:]
+    if paused:
+        gc.disable()
+    try:
+        start = time.perf_counter()
+        govrules.evaluate(data, "yunnan", "2024-11-01")
+        return time.perf_counter() - start
+    finally:
+        if paused:
+            gc.enable()
 
 
 if __name__ == "__main__":
