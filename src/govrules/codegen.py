@@ -1049,12 +1049,10 @@ def driver(obligations: Sequence[Any], helpers: Mapping[str, Any]) -> tuple[Func
     namespace["_new"] = object.__new__
     for name, key in (
         ("_lst", "listing"),
-        ("_O", "outcomes"),
         ("_C", "claims"),
         ("_von", "version_on"),
         ("_und", "undated"),
         ("_N", "nothing"),
-        ("_M", "missing"),
     ):
         namespace[name] = helpers[key]
     exec(compile(gen.source(), "<govrules generated driver>", "exec"), namespace)

@@ -637,24 +637,17 @@ def decision(
     given: Mapping[str, Any],
     gaps: Collection[int],
     unused: tuple[str, ...] | None = None,
-    known: tuple[frozenset[tuple[str, ...]], tuple[NotAdopted, ...]] | None = None,
-    violations: tuple[Verdict, ...] | None = None,
 ) -> Decision:
     """Return the Decision of a run: its verdicts, what the rule set does not adopt, the
     given facts no rule reads (``unused``, if noted already), and the calendar years found
-    missing. ``known``: the rule set's ``reads`` and ``_not_adopted``, if looked up already;
-    ``violations``: those of the verdicts, if listed while judging.
-    """
-    if known is None:
-        known = (reads(library, ruleset), _not_adopted(library, ruleset))
+    missing."""
     return decided(
         ruleset.id,
         on,
         tuple(verdicts),
-        known[1],
-        unused_facts(given, known[0]) if unused is None else unused,
+        _not_adopted(library, ruleset),
+        unused_facts(given, reads(library, ruleset)) if unused is None else unused,
         tuple(sorted(gaps)) if gaps else (),
-        violations,
     )
 
 

@@ -28,15 +28,14 @@ from govrules.evaluate import (
     _not_adopted,
     _subjects,
     compile_ruleset,
-    decision,
     guarded,
     reads,
     subject_env,
 )
-from govrules.facts import SUBJECTS, Fallback
+from govrules.facts import SUBJECTS
 from govrules.layers import RuleSet
 from govrules.library import Library
-from govrules.reads import checked_noting_unused, noting_validator
+from govrules.reads import checked_noting_unused, noting_validator, unused_facts
 from govrules.verdicts import (
     COMPACT_PARTS,
     LATER,
@@ -189,7 +188,6 @@ def _generate(library: Library, ruleset: RuleSet) -> Plan:
             "version_on": _version_on,
             "undated": _undated,
             "nothing": _NOTHING,
-            "missing": _MISSING,
         },
     )
     return Plan(
@@ -330,13 +328,9 @@ def run(
     unused: tuple[str, ...] | None = None,
 ) -> Decision:
     """Evaluate validated facts: generated code first, the closures where it gives up."""
-    context = _Context(data, on, cal, ruleset.measure)
-    verdicts, violations = code.judge_all(data, on, cal, context)
-    given = data if given is None else given
-    known = (code.reads, code.not_adopted)
-    return decision(
-        library, ruleset, on, verdicts, given, context.gaps, unused, known, tuple(violations)
-    )
+    if unused is None:
+        unused = unused_facts(data if given is None else given, code.reads)
+    return _judged(ruleset, data, on, cal, code, unused)
 
 
 def decide(
@@ -344,19 +338,21 @@ def decide(
 ) -> Decision:
     """Validate facts and evaluate them with the rule set's code: what ``run`` returns for
     the validated facts, in one call, as every evaluation after the first makes it."""
-    noting = code.noting
-    data = None
-    if noting is not None and type(facts) is dict:
-        # reads.checked_noting_unused's common case, written out here: one call fewer.
-        out: list[str] = []
-        try:
-            data = noting(facts, out)
-        except Fallback:
-            pass
-        else:
-            unused = tuple(out)
-    if data is None:
-        data, _, unused = checked_noting_unused(facts, code.reads, noting)
+    data, _, unused = checked_noting_unused(facts, code.reads, code.noting)
+    return _judged(ruleset, data, on, cal, code, unused)
+
+
+def _judged(
+    ruleset: RuleSet,
+    data: Mapping[str, Any],
+    on: dt.date,
+    cal: WorkdayCalendar,
+    code: Plan,
+    unused: tuple[str, ...],
+) -> Decision:
+    """Return the Decision of validated facts whose unused facts are known: every verdict
+    by the plan's code (and the closures where it gives up), what the rule set does not
+    adopt, and the calendar years found missing, as evaluate.decision assembles it."""
     context = _Context(data, on, cal, ruleset.measure)
     verdicts, violations = code.judge_all(data, on, cal, context)
     gaps = context.gaps
