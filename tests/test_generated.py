@@ -365,3 +365,68 @@ def test_an_unknown_governing_date_is_judged_by_generated_code_under_every_versi
     undated = [v for v in generated.verdicts if v.governing_date is None]
     assert undated, "a rule governed by the opening date"
     assert fell_back == []
+
+
+def test_generated_code_words_compliant_and_violated_verdicts_itself(
+    library: Any, calendar: Any
+) -> None:
+    """Reading the explanation of a verdict the generated code decided, compliant or
+    violated, does not judge its rule again with the closures: the version's wording
+    function gives the values its template shows, and the text is the closures' own."""
+    given = {
+        "unit": {"level": "county", "kind": "department"},
+        "period": {"start": "2024-01-01", "end": "2024-06-30"},
+        "accounts": [
+            {
+                "id": "wx",
+                "name": "某局发布",
+                "platform": "wechat",
+                "opened_on": "2023-01-01",
+                "server_region": "abroad",
+                "events": [{"type": "open", "date": "2023-01-01", "filed_on": "2023-01-20"}],
+                "posts": [{"date": "2024-01-02"}, {"date": "2024-03-30", "source": "新华社"}],
+            }
+        ],
+    }
+    closures, generated = _both(library, calendar, "yunnan", given, ON)
+    rejudged: list[str] = []
+    original = fast._Context.judged
+
+    def spy(self: Any, verdict: Any) -> Any:
+        rejudged.append(verdict.obligation)
+        return original(self, verdict)
+
+    fast._Context.judged = spy  # type: ignore[method-assign]
+    try:
+        decided = [
+            (v.explanation, w.explanation)
+            for v, w in zip(generated.verdicts, closures.verdicts, strict=True)
+            if v.outcome in (govrules.Outcome.COMPLIANT, govrules.Outcome.VIOLATION)
+        ]
+    finally:
+        fast._Context.judged = original  # type: ignore[method-assign]
+    assert any(w.startswith("违反") for _, w in decided)
+    assert all(mine == theirs for mine, theirs in decided)
+    # Only a verdict that holds whatever an unknown condition is needs the closures' words.
+    worded_by_closures = [
+        v.obligation
+        for v in closures.verdicts
+        if v.outcome is govrules.Outcome.COMPLIANT and "无论是否适用" in v.explanation
+    ]
+    assert sorted(rejudged) == sorted(worded_by_closures)
+
+
+def test_free_text_in_a_generated_explanation_is_shown_as_written(
+    library: Any, calendar: Any
+) -> None:
+    """A column named "news" (安岳第二十二条: 动态要闻类栏目“{column.name}”) is shown as
+    "news", not translated as the enumeration value news (动态要闻类栏目) would be, by the closures
+    and by the generated code's own wording alike."""
+    given = {
+        "period": {"start": "2024-01-01", "end": "2024-06-30"},
+        "website": {"columns": [{"name": "news", "kind": "news", "updates": ["2024-01-05"]}]},
+    }
+    closures, generated = _both(library, calendar, "anyue", given, ON)
+    _same(closures, generated)
+    (verdict,) = [v for v in generated.verdicts if "“news”" in v.explanation]
+    assert verdict.outcome is govrules.Outcome.VIOLATION

@@ -34,6 +34,7 @@ from govrules.compiler import (
     chain,
     equality_key,
     literal_value,
+    placeholder_node,
     subject_free,
 )
 from govrules.facts import GLOBAL_ROOTS
@@ -884,14 +885,20 @@ class Generator:
         params: Mapping[str, Any],
         presumptions: Mapping[tuple[str, str], n.Presume],
         starts: dt.date | None,
+        placeholders: Sequence[str] | None = None,
     ) -> str | None:
         """Write the function judging one version: (outcome, due, exception applied or -1).
 
         It follows evaluate._find step by step. The outcome is coded as fast._OUTCOMES
         has it; an undetermined or pending verdict whose missing facts only the closures
         can name says so with its own code (4, 5).
+
+        With ``placeholders`` (the dotted names of its explanation's ``{…}``), it is the
+        function that words a verdict instead: it answers (outcome, due, exception applied,
+        whether a condition stayed unknown, the placeholders' values, UNK where unknown).
         """
         scope = self.rule_scope(binds, params, presumptions, starts)
+        words = placeholders is not None
 
         exceptions = rule.exceptions or ()
         dues = [rule.due, *(x.due for x in exceptions)]
@@ -901,17 +908,26 @@ class Generator:
         applied = "_ap" if exceptions else "-1"
         due_value = "_du" if due else "None"
 
+        def ret(code: str, due_at: str) -> str:
+            if not words:
+                return f"return ({code}, {due_at}, {applied})"
+            return f"return ({code}, {due_at}, {applied}, {'_cu' if rule.when else False}, _tv)"
+
         def body() -> None:
             if rule.when:
                 self.line("_cu = False")
             for cond in rule.when or ():
                 t = self.soft(cond, scope)
-                self.line(f"if {t} is False: return _NA")
+                self.line(f"if {t} is False: return {'_NAW' if words else '_NA'}")
                 self.line(f"if {t} is _K: _cu = True")
                 self.line(f"elif {t} is not True: raise _S")
             for let in rule.lets:
                 value = self.soft(let.expr, scope)
                 scope.names[let.name] = (value, None, True)
+            if placeholders is not None:
+                # As the closures render them: after the lets, each on its own.
+                values = [self.soft(placeholder_node(p), scope) for p in placeholders]
+                self.line("_tv = (" + "".join(f"{v}, " for v in values) + ")")
             if exceptions:
                 self.line("_ap = -1")
             for k, x in enumerate(exceptions):
@@ -936,15 +952,15 @@ class Generator:
                 self.due(rule.due, scope)
             # Undetermined (4), and pending with the duty's facts missing (5), are decided
             # here; only the closures name the missing facts, when the verdict is read.
-            self.line(f"if _rq is True: return (0, {due_value}, {applied})")
+            self.line(f"if _rq is True: {ret('0', due_value)}")
             if rule.when:
-                self.line(f"if _cu: return (4, {due_value}, {applied})")
+                self.line(f"if _cu: {ret('4', due_value)}")
             if due:
                 with self.block("if _du is not None and _du >= on:"):
-                    self.line(f"if _rq is _K: return (5, _du, {applied})")
-                    self.line(f"return (3, _du, {applied})")
-            self.line(f"if _rq is False: return (1, {due_value}, {applied})")
-            self.line(f"return (4, {due_value}, {applied})")
+                    self.line(f"if _rq is _K: {ret('5', '_du')}")
+                    self.line(ret("3", "_du"))
+            self.line(f"if _rq is False: {ret('1', due_value)}")
+            self.line(ret("4", due_value))
 
         name = self.function(_head(binds), body)
         if name is not None:
@@ -990,9 +1006,12 @@ def _head(binds: Sequence[str]) -> str:
     return "(_pr, on, cal, _st, _paths, _g" + "".join(f", _b{j}" for j in range(len(binds))) + ")"
 
 
-# A version function's answer when a condition is false.
+# A version function's answer when a condition is false, and a wording function's.
 NOT_APPLICABLE_RESULT = (2, None, -1)
+NOT_APPLICABLE_WORDS = (2, None, -1, False, ())
+
 RUNTIME["_NA"] = NOT_APPLICABLE_RESULT
+RUNTIME["_NAW"] = NOT_APPLICABLE_WORDS
 
 Function = Callable[..., Any]
 

@@ -233,13 +233,8 @@ class Compiler:
 
     def path_expr(self, dotted: str) -> Fn:
         """Return a closure for a ``{name.field}`` placeholder of an explanation."""
-        root, *keys = dotted.split(".")
-        node: n.Expr = n.Name(root, _NOWHERE)
-        for key in keys:
-            node = n.Field(node, key, _NOWHERE)
-        get = self.expr(node)
-        field = field_at((*BINDING_PATHS.get(root, (root,)), *keys)) if keys else None
-        if field is None or field.kind != "str":
+        get = self.expr(placeholder_node(dotted))
+        if not placeholder_is_text(dotted):
             return get
 
         def verbatim(env: Env) -> Any:
@@ -695,6 +690,23 @@ def _group(env: Env, items: Any, key: Fn) -> tuple[dict[Any, list[int]], tuple[i
 
 # Placeholders of an explanation are compiled as expressions; they have no span of their own.
 _NOWHERE = Span("<explain>", 1, 1, 1, 1)
+
+
+def placeholder_node(dotted: str) -> n.Expr:
+    """Return the expression an explanation's ``{name.field}`` reads."""
+    root, *keys = dotted.split(".")
+    node: n.Expr = n.Name(root, _NOWHERE)
+    for key in keys:
+        node = n.Field(node, key, _NOWHERE)
+    return node
+
+
+def placeholder_is_text(dotted: str) -> bool:
+    """Return whether ``{name.field}`` reads free text (a name, a credited source), shown
+    as written and never translated as if it were an enumeration value."""
+    root, *keys = dotted.split(".")
+    field = field_at((*BINDING_PATHS.get(root, (root,)), *keys)) if keys else None
+    return field is not None and field.kind == "str"
 
 
 def _unknown_operand(*values: Any) -> Missing:

@@ -66,6 +66,13 @@ LIST_LIMIT = 12
 
 def show(value: Any) -> str:
     """Return ``value`` as an explanation prints it."""
+    kind = type(value)
+    # The common values first, by their exact type: explanations print many dates.
+    if kind is dt.date or kind is Run or kind is Duration:
+        return str(value)
+    if kind is str:
+        text: str = value
+        return ENUM_CHINESE.get(text, text)
     if isinstance(value, Missing):
         return "（未提供）"
     if isinstance(value, bool):

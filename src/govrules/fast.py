@@ -22,7 +22,7 @@ import attrs
 from govrules import codegen
 from govrules.calendar import WorkdayCalendar
 from govrules.codegen import Function
-from govrules.compiler import literal_value
+from govrules.compiler import literal_value, placeholder_is_text
 from govrules.evaluate import (
     CompiledObligation,
     _not_adopted,
@@ -32,10 +32,12 @@ from govrules.evaluate import (
     reads,
     subject_env,
 )
-from govrules.facts import SUBJECTS
+from govrules.explain import show
+from govrules.facts import GLOBAL_ROOTS, SUBJECTS
 from govrules.layers import RuleSet
 from govrules.library import Library
 from govrules.reads import checked_noting_unused, noting_validator, unused_facts
+from govrules.values import Missing, Text
 from govrules.verdicts import (
     COMPACT_PARTS,
     LATER,
@@ -81,6 +83,10 @@ class VersionCode:
     function: Function | None
     starts: dt.date | None
     unclaimed: tuple[str, ...]  # every exception's label, in order
+    # The function that words its verdicts (codegen.Generator.version with placeholders),
+    # and which of its explanation's placeholders read free text.
+    words: Function | None = None
+    verbatim: tuple[bool, ...] = ()
 
 
 @attrs.frozen
@@ -157,8 +163,11 @@ def _generate(library: Library, ruleset: RuleSet) -> Plan:
         for cv in cob.versions:
             v = cv.version
             name = gen.version(v.rule, binds, _params(v), presumptions, v.starts)
+            placeholders = [dotted for dotted, _ in cv.compiled.placeholders]
+            words = gen.version(v.rule, binds, _params(v), presumptions, v.starts, placeholders)
             labels = tuple(_except_label(x) for x in v.rule.exceptions or ())
-            versions.append((name, v.starts, labels))
+            verbatim = tuple(placeholder_is_text(dotted) for dotted in placeholders)
+            versions.append((name, v.starts, labels, words, verbatim))
         drafts.append((index, cob, binds, governing, latest.rule.governing is not None, versions))
     functions = codegen.compile_module(gen)
     obligations = []
@@ -172,8 +181,14 @@ def _generate(library: Library, ruleset: RuleSet) -> Plan:
                 gov,
                 dated,
                 tuple(
-                    VersionCode(functions[name] if name is not None else None, starts, labels)
-                    for name, starts, labels in versions
+                    VersionCode(
+                        functions[name] if name is not None else None,
+                        starts,
+                        labels,
+                        functions[words] if words is not None else None,
+                        verbatim,
+                    )
+                    for name, starts, labels, words, verbatim in versions
                 ),
                 records=governing in gen.records or any(v[0] in gen.records for v in versions),
             )
@@ -243,7 +258,7 @@ class _Context(JudgedAgain):
     for every verdict, with one cache for the run, as ``run_closures`` does.
     """
 
-    __slots__ = ("cal", "data", "envs", "gaps", "last", "on", "top")
+    __slots__ = ("_roots", "cal", "data", "envs", "gaps", "last", "on", "top")
 
     def __init__(self, data: Mapping[str, Any], on: dt.date, cal: WorkdayCalendar, top: Any):
         self.data, self.on, self.cal, self.top = data, on, cal, top
@@ -252,6 +267,7 @@ class _Context(JudgedAgain):
         # judge a subject (most runs never do).
         self.gaps: set[int] | frozenset[int] = _NO_GAPS
         self.last: tuple[Any, Verdict] | None = None  # the verdict judged last, and its twin
+        self._roots: tuple[Any, ...] | None = None  # made when a verdict is first worded
 
     def env(self, oc: ObligationCode, subject: str, binds: tuple[Any, ...], paths: Any) -> Any:
         if self.envs is None:
@@ -274,6 +290,59 @@ class _Context(JudgedAgain):
             gaps = self.gaps = set()
         return guarded(oc.compiled, env, subject, self.on, self.top, gaps, self.data)
 
+    def explanation(self, verdict: Any) -> str:
+        # Worded by generated code where it can be; else by judging the rule again.
+        text = self.worded(verdict)
+        return self.judged(verdict).explanation if text is None else text
+
+    def worded(self, verdict: Any) -> str | None:
+        """Return the explanation of a compliant, violated or not applicable verdict as
+        evaluate._explanation writes it, from the version's wording function; None where
+        only the closures can word it (an unknown condition or governing date, an exception
+        applied, a value the generated code does not model)."""
+        oc, binds, paths = verdict._c[WORDS:]
+        when = verdict.governing_date
+        if when is None and oc.dated:
+            return None  # judged under every version: the closures say so
+        rule = verdict.rule
+        k = next(i for i, cv in enumerate(oc.compiled.versions) if cv.rule == rule)
+        cv, vc = oc.compiled.versions[k], oc.versions[k]
+        if vc.words is None:
+            return None
+        presumed: dict[str, Any] = {}
+        try:
+            code, _, applied, unsure, values = vc.words(
+                presumed, self.on, self.cal, {}, paths, self.roots(), *binds
+            )
+        except Exception:
+            return None
+        outcome = _OUTCOMES[code]
+        if outcome is not verdict.outcome or unsure or applied != -1:
+            return None
+        if outcome is Outcome.NOT_APPLICABLE:
+            body = "适用条件不满足"
+        elif outcome is Outcome.COMPLIANT or outcome is Outcome.VIOLATION:
+            body = _rendered(cv.compiled.explain, values, vc.verbatim)
+        else:
+            return None
+        text = f"{outcome.chinese}{cv.head(self.top, when)}{body}"
+        if verdict.unclaimed and outcome is Outcome.VIOLATION:
+            text += "。未主张例外：" + "；".join(verdict.unclaimed)
+        if verdict.presumed:
+            if any(p not in presumed for p in verdict.presumed):
+                return None
+            text += "。推定：" + "；".join(
+                f"{p}为{show(presumed[p][0])}（{presumed[p][1]}）" for p in verdict.presumed
+            )
+        return text
+
+    def roots(self) -> tuple[Any, ...]:
+        """Return the facts' roots as the generated functions take them."""
+        if self._roots is None:
+            get = self.data.get
+            self._roots = tuple([get(root, codegen.ABSENT) for root in GLOBAL_ROOTS])
+        return self._roots
+
     def judged(self, verdict: Any) -> Verdict:
         # A verdict read in full asks for its words, trace and missing facts: judge it once.
         if self.last is not None and self.last[0] is verdict:
@@ -283,6 +352,28 @@ class _Context(JudgedAgain):
         found = guarded(oc.compiled, env, verdict.subject, self.on, self.top, set(), self.data)
         self.last = (verdict, found)
         return found
+
+
+def _rendered(parts: tuple[Any, ...], values: tuple[Any, ...], verbatim: tuple[bool, ...]) -> str:
+    """Return an explanation's template filled in as evaluate._render fills it: ``values``
+    are its placeholders' values in order (UNK where unknown)."""
+    out = []
+    i = 0
+    for part in parts:
+        if isinstance(part, str):
+            out.append(part)
+            continue
+        value = values[i]
+        if value is codegen.UNK:
+            value = _UNKNOWN
+        elif verbatim[i] and isinstance(value, str):
+            value = Text(value)
+        out.append(show(value))
+        i += 1
+    return "".join(out)
+
+
+_UNKNOWN = Missing(frozenset())  # shown as the closures show an unknown: （未提供）
 
 
 def _bindings(
