@@ -168,3 +168,19 @@ def test_an_engine_decides_alike_on_every_call_once_its_code_is_ready() -> None:
         engine.evaluate(bad, "yunnan", "2024-11-01")
     with pytest.raises(govrules.GovrulesError, match="yunnan"):
         engine.evaluate(ON_TIME, "yunan", "2024-11-01")
+
+
+def test_missing_facts_named_in_a_worker_come_back_with_the_verdict() -> None:
+    """An account without its platform leaves 第十二条第一款 (one account per platform) open
+    for both accounts: the facts it misses are named by the closures in the worker, sent
+    back, and are the ones a single evaluation names."""
+    facts = {
+        "unit": {"kind": "department", "level": "county"},
+        "accounts": [{"id": "a", "platform": "wechat"}, {"id": "b"}],
+    }
+    engine = govrules.load()
+    alone = engine.evaluate(facts, "yunnan", "2024-11-01")
+    for spread in engine.evaluate_many([facts] * 3, "yunnan", "2024-11-01", workers=2):
+        assert spread.to_dict() == alone.to_dict()
+        named = [v.missing for v in spread.verdicts if v.obligation == "one_account_per_platform"]
+        assert named == [("accounts[1].platform",), ("accounts[1].platform",)]

@@ -135,9 +135,16 @@ class Engine:
 
         fast.plan(self.library, ruleset)
         notes = not_adopted(ruleset)
-        # What a verdict of each version repeats: its citations, obligation and measure.
+        # What a verdict of each version repeats, by outcome (verdicts.HEAD): one head when
+        # its missing facts are to be named when read, one when there are none.
         versions = {
-            (i, cv.rule): (cv.citations, cob.obligation.id, cv.version.measure.id)
+            (i, cv.rule): tuple(
+                tuple(
+                    (cv.rule, outcome, cv.citations, cob.obligation.id, cv.version.measure.id, m)
+                    for outcome in _OUTCOMES
+                )
+                for m in (LATER, ())
+            )
             for i, cob in enumerate(compiled)
             for cv in cob.versions
         }
@@ -159,45 +166,28 @@ class Engine:
         facts: Mapping[str, Any],
         jurisdiction: str,
         day: dt.date,
-        versions: Mapping[tuple[int, str], tuple[Any, str, str]],
+        versions: Mapping[tuple[int, str], tuple[tuple[tuple[Any, ...], ...], ...]],
         notes: tuple[NotAdopted, ...],
-        result: _Compact,
+        result: tuple[Any, ...],
     ) -> Decision:
         """Return the Decision a worker found, its words to be rendered here when read."""
         context = _Rebuilt(self, facts, jurisdiction, day)
-        verdicts = [
-            compact(
-                (
-                    (
-                        rule,
-                        _OUTCOMES[outcome],
-                        *versions[index, rule],
-                        LATER if missing is None else missing,
-                    ),
-                    subject,
-                    when,
-                    due,
-                    presumed,
-                    unclaimed,
-                    index,
-                ),
-                context,
-            )
-            for index, subject, outcome, rule, when, due, presumed, unclaimed, missing in (
-                result.verdicts
-            )
-        ]
-        violation = _CODES[Outcome.VIOLATION]
+        verdicts = []
+        violations = []
+        for index, subject, outcome, rule, when, due, presumed, unclaimed, missing in result[0]:
+            later, named = versions[index, rule]
+            if missing is None:
+                head = later[outcome]
+            elif not missing:
+                head = named[outcome]
+            else:
+                head = (*named[outcome][:5], missing)
+            verdict = compact((head, subject, when, due, presumed, unclaimed, index), context)
+            verdicts.append(verdict)
+            if outcome == _VIOLATION:
+                violations.append(verdict)
         return decided(
-            jurisdiction,
-            day,
-            tuple(verdicts),
-            notes,
-            result.unused_facts,
-            result.calendar_gaps,
-            tuple(
-                v for v, sent in zip(verdicts, result.verdicts, strict=True) if sent[2] == violation
-            ),
+            jurisdiction, day, tuple(verdicts), notes, result[1], result[2], tuple(violations)
         )
 
 
@@ -253,6 +243,7 @@ class _Rebuilt(JudgedAgain):
 
 _OUTCOMES = tuple(Outcome)
 _CODES = {outcome: i for i, outcome in enumerate(_OUTCOMES)}
+_VIOLATION = _CODES[Outcome.VIOLATION]
 
 
 @attrs.frozen
@@ -262,15 +253,10 @@ class _Failure:
     message: str
 
 
-@attrs.frozen
-class _Compact:
-    """A decision as a worker returns it: per verdict its obligation, outcome and facts."""
-
-    # Per verdict: obligation index, subject, outcome code, rule, governing date, due,
-    # presumed, unclaimed, missing: plain tuples pickle fastest.
-    verdicts: tuple[tuple[Any, ...], ...]
-    unused_facts: tuple[str, ...]
-    calendar_gaps: tuple[int, ...]
+# A decision as a worker returns it, a plain tuple (what pickles fastest): its verdicts, its
+# unused facts and its calendar gaps. Per verdict: obligation index, subject, outcome code,
+# rule, governing date, due, presumed, unclaimed, missing.
+_Compact = tuple[tuple[tuple[Any, ...], ...], tuple[str, ...], tuple[int, ...]]
 
 
 def _numbered(
@@ -319,7 +305,7 @@ def _work_span(span: range) -> list[_Compact | _Failure]:
             )
             for v in decision.verdicts
         )
-        out.append(_Compact(verdicts, decision.unused_facts, decision.calendar_gaps))
+        out.append((verdicts, decision.unused_facts, decision.calendar_gaps))
     return out
 
 
