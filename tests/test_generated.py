@@ -9,10 +9,12 @@ generated facts, and check that the generated source carries no text a policy wr
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as dt
 import pickle
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import attrs
@@ -47,6 +49,24 @@ def _both(library: Any, calendar: Any, jurisdiction: str, given: Any, on: dt.dat
     closures = run_closures(library, ruleset, data, on, calendar, given)
     generated = fast.run(library, ruleset, data, on, calendar, given, fast.plan(library, ruleset))
     return closures, generated
+
+
+@contextlib.contextmanager
+def _handed_to_closures() -> Iterator[list[govrules.Verdict]]:
+    """Collect the verdicts of the subjects generated code hands to the closures."""
+    handed: list[govrules.Verdict] = []
+    original = fast.guarded
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        verdict = original(*args, **kwargs)
+        handed.append(verdict)
+        return verdict
+
+    fast.guarded = spy
+    try:
+        yield handed
+    finally:
+        fast.guarded = original
 
 
 def _same(closures: govrules.Decision, generated: govrules.Decision) -> None:
@@ -104,17 +124,7 @@ def test_complete_facts_are_decided_by_generated_code(library: Any, calendar: An
     }
     ruleset = library.ruleset("yunnan")
     data = validate(given).data
-    fell_back: list[str] = []
-    original = fast.guarded
-
-    def spy(cob: Any, *args: Any, **kwargs: Any) -> Any:
-        verdict = original(cob, *args, **kwargs)
-        if verdict.outcome is not govrules.Outcome.UNDETERMINED:
-            fell_back.append(cob.obligation.id)
-        return verdict
-
-    fast.guarded = spy
-    try:
+    with _handed_to_closures() as handed:
         fast.run(
             library,
             ruleset,
@@ -124,10 +134,8 @@ def test_complete_facts_are_decided_by_generated_code(library: Any, calendar: An
             given,
             fast.plan(library, ruleset),
         )
-    finally:
-        fast.guarded = original
     # Only verdicts the closures alone can word (undetermined, partly known lists) go back.
-    assert fell_back == []
+    assert [v.obligation for v in handed if v.outcome is not govrules.Outcome.UNDETERMINED] == []
 
 
 @st.composite
@@ -349,22 +357,12 @@ def test_an_unknown_governing_date_is_judged_by_generated_code_under_every_versi
             }
         ]
     }
-    fell_back: list[str] = []
-    original = fast.guarded
-
-    def spy(cob: Any, *args: Any, **kwargs: Any) -> Any:
-        fell_back.append(cob.obligation.id)
-        return original(cob, *args, **kwargs)
-
-    fast.guarded = spy
-    try:
+    with _handed_to_closures() as handed:
         closures, generated = _both(library, calendar, jurisdiction, given, ON)
-    finally:
-        fast.guarded = original
     _same(closures, generated)
     undated = [v for v in generated.verdicts if v.governing_date is None]
     assert undated, "a rule governed by the opening date"
-    assert fell_back == []
+    assert [v.obligation for v in handed] == []
 
 
 def test_generated_code_words_compliant_and_violated_verdicts_itself(

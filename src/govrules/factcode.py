@@ -327,6 +327,16 @@ def _validator_code(schema: Field) -> tuple[str, dict[str, Any]]:
     return out.text(), namespace
 
 
+# What every validator's source refers to besides its own tables.
+_VALIDATING: dict[str, Any] = {
+    "Fallback": Fallback,
+    "date": _dt.date,
+    "fromisoformat": _dt.date.fromisoformat,
+    "DATES": _DATES,
+    "DATES_KEPT": _DATES_KEPT,
+}
+
+
 def validator_source() -> str:
     """Return the Python source of the fast validator, written from the vocabulary alone."""
     return _validator_code(SCHEMA)[0]
@@ -340,13 +350,7 @@ def validator() -> Validator:
     the caller's code (no hashing or comparing of str subclasses, no non-dict mappings).
     """
     source, namespace = _validator_code(SCHEMA)
-    namespace.update(
-        Fallback=Fallback,
-        date=_dt.date,
-        fromisoformat=_dt.date.fromisoformat,
-        DATES=_DATES,
-        DATES_KEPT=_DATES_KEPT,
-    )
+    namespace.update(_VALIDATING)
     run = _run(source, "validator", namespace, quoted=True)
     return run["validate"]  # type: ignore[no-any-return]
 
@@ -369,13 +373,7 @@ def noting_validator(
     with out.block("def validate(d0, out):"):
         _object(out, SCHEMA, 0, namespace, _Where(tree, "", labels))
         out.add("return o0")
-    namespace.update(
-        Fallback=Fallback,
-        date=_dt.date,
-        fromisoformat=_dt.date.fromisoformat,
-        DATES=_DATES,
-        DATES_KEPT=_DATES_KEPT,
-    )
+    namespace.update(_VALIDATING)
     # Not quoted: linecache would keep the source of every one ever made, one per rule set.
     run = _run(out.text(), "validator noting unused facts", namespace, quoted=False)
     return run["validate"]  # type: ignore[no-any-return]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from govrules import nodes as n
 from govrules.facts import (
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from govrules.factcode import Walker
 
 Noting = Callable[[dict[str, Any], list[str]], dict[str, Any]]
+_Made = TypeVar("_Made")
 
 Pattern = tuple[str, ...]  # a fact path without list indexes: ("accounts", "events", "date")
 
@@ -125,7 +126,7 @@ def unused_facts(data: Mapping[str, Any], reads: frozenset[Pattern]) -> tuple[st
     """Return the given facts that no path in ``reads`` reaches, each as short as given."""
     out: list[str] = []
     if type(data) is dict:
-        walk = _walkers.get(reads) or _walker(reads)
+        walk = _WALKERS.made.get(reads) or _WALKERS.ask(reads)
         if walk is not None:
             walk(data, out)
             return tuple(out)
@@ -146,7 +147,7 @@ def checked_noting_unused(
     """
     if type(facts) is dict:
         if noting is None:
-            noting = _noting.get(reads) or _noting_validator(reads)
+            noting = _NOTING.made.get(reads) or _NOTING.ask(reads)
         if noting is not None:
             out: list[str] = []
             try:
@@ -162,56 +163,54 @@ def checked_noting_unused(
 
 def noting_validator(reads: frozenset[Pattern]) -> Noting | None:
     """Return the validator noting the unused facts of ``reads``, made now if not yet."""
-    if reads not in _noting:
-        _noting_asked.add(reads)  # made now, not on a second ask
-    return _noting.get(reads) or _noting_validator(reads)
+    return _NOTING.made.get(reads) or _NOTING.ask(reads, now=True)
 
 
-# The walk govrules.factcode writes for a rule set's reads, made the second time those reads
-# are asked about (the first, a one-off command's only one, takes the generic walk), and
-# kept by the reads: a plain dict is cheaper to consult than an lru_cache.
-_walkers: dict[frozenset[Pattern], Walker] = {}
-_asked: set[frozenset[Pattern]] = set()
+class _SecondAsk(Generic[_Made]):
+    """Code factcode writes for a rule set's reads, made the second time those reads are
+    asked about (the first, a one-off command's only one, takes the generic code), and kept
+    by the reads: a plain dict is cheaper to consult than an lru_cache."""
+
+    def __init__(self, make: Callable[[frozenset[Pattern]], _Made | None]) -> None:
+        self.make = make
+        self.made: dict[frozenset[Pattern], _Made | None] = {}  # None: the generic code
+        self.asked: set[frozenset[Pattern]] = set()
+
+    def ask(self, reads: frozenset[Pattern], *, now: bool = False) -> _Made | None:
+        """Return the code for ``reads``: None the first time (unless ``now``) and where
+        it could not be written; callers look in ``made`` first."""
+        if reads in self.made:
+            return self.made[reads]
+        if reads not in self.asked and not now:
+            if len(self.asked) >= _KEPT:
+                self.asked.clear()
+            self.asked.add(reads)
+            return None
+        made = self.make(reads)
+        if len(self.made) >= _KEPT:
+            self.made.clear()
+        self.made[reads] = made
+        return made
+
+
 _KEPT = 64
 
 
-def _walker(reads: frozenset[Pattern]) -> Walker | None:
-    if reads not in _asked:
-        if len(_asked) >= _KEPT:
-            _asked.clear()
-        _asked.add(reads)
-        return None
+def _make_walker(reads: frozenset[Pattern]) -> Walker:
     from govrules.factcode import unused_walker
 
     tree, flats = _tree(reads)
-    walk = unused_walker(tree, flats, LABELS, _visit)
-    if len(_walkers) >= _KEPT:
-        _walkers.clear()
-    _walkers[reads] = walk
-    return walk
+    return unused_walker(tree, flats, LABELS, _visit)
 
 
-# Validators noting unused facts, made and kept as the walks are; None: the generic ones.
-_noting: dict[frozenset[Pattern], Noting | None] = {}
-_noting_asked: set[frozenset[Pattern]] = set()
-
-
-def _noting_validator(reads: frozenset[Pattern]) -> Noting | None:
-    if reads in _noting:
-        return None  # made before: this rule set's reads are walked generically
-    if reads not in _noting_asked:
-        if len(_noting_asked) >= _KEPT:
-            _noting_asked.clear()
-        _noting_asked.add(reads)
-        return None
+def _make_noting(reads: frozenset[Pattern]) -> Noting | None:
     from govrules.factcode import noting_validator
 
-    tree, _ = _tree(reads)
-    made = noting_validator(tree, LABELS)
-    if len(_noting) >= _KEPT:
-        _noting.clear()
-    _noting[reads] = made
-    return made
+    return noting_validator(_tree(reads)[0], LABELS)
+
+
+_WALKERS: _SecondAsk[Walker] = _SecondAsk(_make_walker)
+_NOTING: _SecondAsk[Noting] = _SecondAsk(_make_noting)
 
 
 _Tree = dict[str, "_Tree"]
